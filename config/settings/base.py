@@ -1,0 +1,191 @@
+"""Settings shared by every environment; this module alone is the production shape.
+
+Every value that varies between deployments is read from the environment here, by
+name, through `env()`; the list is documented in README.md and `.env.example`.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env(name, default=None, *, cast=str):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if cast is bool:
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    if cast is list:
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return cast(value)
+
+
+# --- Core -------------------------------------------------------------------------------
+# Secrets have no default here: the `core` system checks refuse to start without them
+# (dev and test provide their own).
+SECRET_KEY = env("DJANGO_SECRET_KEY", "")
+DEBUG = env("DJANGO_DEBUG", False, cast=bool)
+ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", [], cast=list)
+CSRF_TRUSTED_ORIGINS = env("DJANGO_CSRF_TRUSTED_ORIGINS", [], cast=list)
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# Where the public reference data lives (ROME, RNCP/RS, COG, NAF, FranceConnect test
+# identities). Absent on a lone clone: the loaders then use the extract in the project.
+SHARED_DATA_DIR = Path(env("PASSEPORT_SHARED_DATA", str(BASE_DIR.parent / "shared" / "data")))
+VAR_DIR = Path(env("PASSEPORT_VAR_DIR", str(BASE_DIR / "var")))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "widget_tweaks",
+    "dsfr",
+    "django_htmx",
+    "passeport.core",
+    "passeport.users",
+    "passeport.journal",
+    "passeport.referentials",
+    "passeport.people",
+    "passeport.organisations",
+    "passeport.records",
+    "passeport.demo",
+    "passeport.www",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Login required by default; public views opt out with @login_not_required.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+AUTH_USER_MODEL = "users.User"
+# Operators log in through the admin until the identity providers are wired.
+LOGIN_URL = "admin:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "passeport.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------------------
+# DATABASE_URL selects the database in every settings module: sqlite:///path or
+# postgres://user@host:port/name. Without it, SQLite in the project folder.
+DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+
+
+def database_from_url(url):
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            # WAL lets readers go on while a writer writes; IMMEDIATE takes the write
+            # lock at BEGIN so two writers queue instead of failing with "locked".
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+            " PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    else:
+        # Persistent connections: measured here, a connection per request is 12x slower.
+        config["CONN_MAX_AGE"] = env("DATABASE_CONN_MAX_AGE", 600, cast=int)
+        config["CONN_HEALTH_CHECKS"] = True
+    config["ATOMIC_REQUESTS"] = True
+    return config
+
+
+DATABASES = {"default": database_from_url(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Personal data ----------------------------------------------------------------------
+# The NIR is stored encrypted (Fernet, AES-128-CBC + HMAC) and looked up by a keyed hash
+# (HMAC-SHA256), so that a copy of the database alone reveals neither. The first
+# encryption key encrypts; the others still decrypt (rotation).
+NIR_ENCRYPTION_KEYS = env("NIR_ENCRYPTION_KEYS", [], cast=list)
+NIR_LOOKUP_KEY = env("NIR_LOOKUP_KEY", "")
+
+# --- Internationalisation ---------------------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files -----------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# --- Security ---------------------------------------------------------------------------
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env("SESSION_COOKIE_AGE", 30 * 60, cast=int)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = env("DJANGO_SECURE_SSL_REDIRECT", True, cast=bool)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env("DJANGO_HSTS_SECONDS", 31536000, cast=int)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a registry decision, not code
+
+# --- Logging ----------------------------------------------------------------------------
+# Every record goes through a filter that masks anything shaped like a NIR: the NIR
+# never appears in a log line, even by mistake.
+LOG_LEVEL = env("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"mask_nir": {"()": "passeport.core.logging.MaskNirFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["mask_nir"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- Mail -------------------------------------------------------------------------------
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env("EMAIL_PORT", 25, cast=int)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Passeport <ne-pas-repondre@passeport.example>")
+
+# --- Tasks ------------------------------------------------------------------------------
+# In-process by default; a worker-based backend can replace it without code changes.
+TASKS_RUN_IN_PROCESS = env("TASKS_RUN_IN_PROCESS", True, cast=bool)

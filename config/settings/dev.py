@@ -1,0 +1,54 @@
+"""Development settings: the embedded default run by `make run`.
+
+SQLite in the project folder (or DATABASE_URL), mail written to var/mail, debug on, and
+secrets generated once into var/dev-secrets.json (never committed), so that even a
+development database does not carry a readable NIR next to its key.
+"""
+
+import json
+import secrets
+
+from cryptography.fernet import Fernet
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, env
+
+DEBUG = env("DJANGO_DEBUG", True, cast=bool)
+ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], cast=list)
+
+
+def _dev_secrets():
+    path = VAR_DIR / "dev-secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    values = {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "NIR_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "NIR_LOOKUP_KEY": secrets.token_urlsafe(32),
+    }
+    path.write_text(json.dumps(values, indent=2))
+    path.chmod(0o600)
+    return values
+
+
+_secrets = _dev_secrets()
+SECRET_KEY = env("DJANGO_SECRET_KEY", _secrets["DJANGO_SECRET_KEY"])
+NIR_ENCRYPTION_KEYS = env("NIR_ENCRYPTION_KEYS", [_secrets["NIR_ENCRYPTION_KEYS"]], cast=list)
+NIR_LOOKUP_KEY = env("NIR_LOOKUP_KEY", _secrets["NIR_LOOKUP_KEY"])
+
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Static files come from the app folders here (runserver, test client); whitenoise and
+# its STATIC_ROOT are for production.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

@@ -1,0 +1,30 @@
+"""Test settings: self-sufficient, no environment needed (DATABASE_URL may pick PostgreSQL)."""
+
+from passeport.core.testing import InvalidVariable
+
+from .base import *  # noqa: F403
+from .base import TEMPLATES
+
+SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+NIR_ENCRYPTION_KEYS = ["Qk5qY0F1cGVyWk1sN2Y4QjVvX3FGYlBzS0U4S2l0M1E="]
+NIR_LOOKUP_KEY = "test-nir-lookup-key"
+
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Guardrail: an unknown variable in one of our templates fails the test that renders it.
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidVariable()
+
+# Static files come from the app folders here (runserver, test client); whitenoise and
+# its STATIC_ROOT are for production.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405

@@ -1,0 +1,136 @@
+"""Writing to the journal: one `log_<event>` function per event, all through `append`.
+
+Appends lock the chain head (SELECT … FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE
+transactions already serialise writers), so concurrent writers extend one chain.
+"""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from .actors import Actor
+from .chain import GENESIS_HASH, digest, entry_hash, normalize_payload
+from .models import JournalEntry, JournalHead
+
+
+@dataclass
+class Event:
+    actor: Actor
+    action: str
+    object_type: str = ""
+    object_id: str = ""
+    person_id: int | None = None
+    payload: dict = field(default_factory=dict)
+    occurred_at: datetime.datetime | None = None
+
+
+def append(events: Iterable[Event], *, batch_size: int = 5000) -> list[JournalEntry]:
+    events = list(events)
+    if not events:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        head, _ = JournalHead.objects.select_for_update().get_or_create(
+            pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
+        )
+        seq, previous = head.seq, head.hash
+        entries = []
+        for event in events:
+            seq += 1
+            payload = normalize_payload(event.payload)
+            payload_digest = digest(payload)
+            occurred_at = event.occurred_at or now
+            values = {
+                "seq": seq,
+                "occurred_at": occurred_at,
+                "actor_kind": event.actor.kind,
+                "actor_id": event.actor.identifier,
+                "actor_label": event.actor.label,
+                "action": event.action,
+                "object_type": event.object_type,
+                "object_id": event.object_id,
+                "person_id": event.person_id,
+                "payload_digest": payload_digest,
+                "previous_hash": previous,
+            }
+            previous = entry_hash(**values)
+            entries.append(JournalEntry(payload=payload, hash=previous, **values))
+        JournalEntry.objects.bulk_create(entries, batch_size=batch_size)
+        JournalHead.objects.filter(pk=1).update(seq=seq, hash=previous)
+    return entries
+
+
+def log(event: Event) -> JournalEntry:
+    return append([event])[0]
+
+
+# --- Events -----------------------------------------------------------------------------
+
+
+def log_person_created(person, actor: Actor) -> JournalEntry:
+    return log(Event(actor, "person.created", "people.Person", str(person.public_id), person.pk))
+
+
+def log_cpf_account_activated(person, actor: Actor) -> JournalEntry:
+    return log(
+        Event(actor, "person.cpf_activated", "people.Person", str(person.public_id), person.pk)
+    )
+
+
+def record_event(action: str, record, actor: Actor, **extra) -> Event:
+    """The event for a write of a passport record; its payload pins the record's content."""
+    return Event(
+        actor=actor,
+        action=action,
+        object_type=record._meta.label,
+        object_id=str(record.public_id),
+        person_id=record.person_id,
+        payload={
+            "lineage": str(record.lineage),
+            "version": record.version,
+            "content_sha256": record.content_digest(),
+            **extra,
+        },
+    )
+
+
+def log_record_stored(record, actor: Actor) -> JournalEntry:
+    return log(record_event("record.stored", record, actor))
+
+
+def log_record_revised(record, previous, actor: Actor, reason: str) -> JournalEntry:
+    return log(
+        record_event(
+            "record.revised", record, actor, supersedes=str(previous.public_id), reason=reason
+        )
+    )
+
+
+def log_record_cancelled(record, actor: Actor, reason: str) -> JournalEntry:
+    return log(record_event("record.cancelled", record, actor, reason=reason))
+
+
+def log_records_published(records, actor: Actor, published: bool) -> list[JournalEntry]:
+    action = "record.published" if published else "record.withdrawn"
+    return append(record_event(action, record, actor) for record in records)
+
+
+def log_person_data_read(person, actor: Actor, what: str) -> JournalEntry:
+    """A read of a person's data by someone other than the person (access log)."""
+    return log(
+        Event(
+            actor,
+            "person.read",
+            "people.Person",
+            str(person.public_id),
+            person.pk,
+            payload={"what": what},
+        )
+    )
+
+
+def log_referentials_loaded(actor: Actor, source: str, counts: dict) -> JournalEntry:
+    return log(Event(actor, "referentials.loaded", payload={"source": source, "rows": counts}))

@@ -1,0 +1,13 @@
+from django.db import models
+
+
+class OrganisationKind(models.TextChoices):
+    EMPLOYER = "employer", "Employeur"
+    TRAINING_PROVIDER = "training_provider", "Organisme de formation"
+    CERTIFIER = "certifier", "Certificateur"
+    FUNDER = "funder", "Financeur"
+
+
+class MembershipRole(models.TextChoices):
+    ADMIN = "admin", "Administrateur"
+    MEMBER = "member", "Membre"

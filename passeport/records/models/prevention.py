@@ -1,0 +1,88 @@
+import datetime
+
+from django.db import models
+from django.db.models import F, Q
+
+from ..enums import PreventionDeclarationKind
+from .base import Record
+
+EXPIRING_SOON_DAYS = 90
+
+
+class ValidityState(models.TextChoices):
+    VALID = "valid", "Valide"
+    EXPIRING = "expiring", "Expire bientôt"
+    EXPIRED = "expired", "Expirée"
+    PERMANENT = "permanent", "Sans date de fin"
+
+
+class PreventionTraining(Record):
+    """An occupational health and safety training (passeport de prévention): an ADF
+    (attestation de formation) or a JDR (justificatif de réussite)."""
+
+    kind_label = "Formation en santé et sécurité au travail"
+
+    declaration_kind = models.CharField(
+        "type de déclaration", max_length=3, choices=PreventionDeclarationKind.choices
+    )
+    title = models.CharField("intitulé", max_length=500)
+    provider_name = models.CharField("organisme de formation", max_length=255, blank=True)
+    employer_siret = models.CharField("SIRET de l'employeur", max_length=14, blank=True)
+    start_date = models.DateField("début de la formation", null=True, blank=True)
+    end_date = models.DateField("fin de la formation", null=True, blank=True)
+    valid_from = models.DateField("début de validité")
+    valid_until = models.DateField("fin de validité", null=True, blank=True)
+    transferable_skills = models.JSONField(
+        "compétences transférables (ROME)", default=list, blank=True
+    )
+    certification_code = models.CharField("certification (RS/RNCP)", max_length=20, blank=True)
+    jdr_type = models.CharField("type de justificatif", max_length=15, blank=True)
+    result = models.CharField("résultat obtenu", max_length=255, blank=True)
+    partner_unique_id = models.CharField(
+        "identifiant unique du déclarant (ID_UNIQUE_PARTENAIRE)", max_length=100, blank=True
+    )
+
+    class Meta(Record.Meta):
+        verbose_name = "formation prévention"
+        verbose_name_plural = "formations prévention"
+        indexes = [
+            models.Index(fields=["person", "status"], name="prevention_person_status"),
+            models.Index(fields=["valid_until"], name="prevention_valid_until"),
+        ]
+        constraints = [
+            *Record.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="prevention_dates_in_order",
+                violation_error_message="La fin de la formation ne précède pas son début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(valid_from__gte=F("end_date")),
+                name="prevention_validity_after_training",
+                violation_error_message=(
+                    "La validité commence au plus tôt à la fin de la formation."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="prevention_validity_in_order",
+                violation_error_message="La fin de validité ne précède pas son début.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def period_start(self) -> datetime.date | None:
+        return self.start_date or self.valid_from
+
+    def validity_on(self, day: datetime.date) -> str:
+        if self.valid_until is None:
+            return ValidityState.PERMANENT
+        if self.valid_until < day:
+            return ValidityState.EXPIRED
+        if (self.valid_until - day).days <= EXPIRING_SOON_DAYS:
+            return ValidityState.EXPIRING
+        return ValidityState.VALID

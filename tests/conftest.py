@@ -1,0 +1,34 @@
+"""Guardrails and shared fixtures for the whole suite."""
+
+import datetime
+
+import pytest
+
+from passeport.journal.actors import Actor
+
+
+@pytest.fixture(autouse=True)
+def _csrf_token_never_empty(monkeypatch):
+    """Fails a test whose rendered `{% csrf_token %}` comes out empty (a form that would
+    be refused on submit)."""
+    from django.template import defaulttags
+
+    original = defaulttags.CsrfTokenNode.render
+
+    def render(self, context):
+        output = original(self, context)
+        if not output and context.get("csrf_token") != "NOTPROVIDED":
+            raise AssertionError("{% csrf_token %} rendu vide : le formulaire serait refusé.")
+        return output
+
+    monkeypatch.setattr(defaulttags.CsrfTokenNode, "render", render)
+
+
+@pytest.fixture
+def system_actor():
+    return Actor.system("tests")
+
+
+@pytest.fixture
+def today():
+    return datetime.date(2026, 11, 23)
