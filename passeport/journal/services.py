@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from passeport.core.bulk import bulk_insert
+
 from .actors import Actor
 from .chain import GENESIS_HASH, digest, entry_hash, normalize_payload
 from .models import JournalEntry, JournalHead
@@ -27,7 +29,7 @@ class Event:
     occurred_at: datetime.datetime | None = None
 
 
-def append(events: Iterable[Event], *, batch_size: int = 5000) -> list[JournalEntry]:
+def append(events: Iterable[Event]) -> list[JournalEntry]:
     events = list(events)
     if not events:
         return []
@@ -58,7 +60,7 @@ def append(events: Iterable[Event], *, batch_size: int = 5000) -> list[JournalEn
             }
             previous = entry_hash(**values)
             entries.append(JournalEntry(payload=payload, hash=previous, **values))
-        JournalEntry.objects.bulk_create(entries, batch_size=batch_size)
+        bulk_insert(JournalEntry, entries)
         JournalHead.objects.filter(pk=1).update(seq=seq, hash=previous)
     return entries
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from passeport.core.bulk import bulk_insert
 from passeport.journal import services as journal
 from passeport.journal.actors import Actor
 
@@ -104,14 +105,14 @@ def store_declared_item(person, *, actor, received_at=None, **fields) -> Declare
 
 
 @transaction.atomic
-def store_many(records: Sequence[Record], *, actor: Actor, batch_size: int = 2000) -> int:
+def store_many(records: Sequence[Record], *, actor: Actor) -> int:
     """Bulk path for imports and demo data: records built with `build_record`, checked
     by the database constraints rather than one `full_clean` each, journaled in bulk."""
     by_model: dict[type[Record], list[Record]] = {}
     for record in records:
         by_model.setdefault(type(record), []).append(record)
     for model, rows in by_model.items():
-        model.objects.bulk_create(rows, batch_size=batch_size)
+        bulk_insert(model, rows)
     journal.append(journal.record_event("record.stored", record, actor) for record in records)
     return len(records)
 

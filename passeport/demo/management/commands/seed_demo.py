@@ -1,0 +1,79 @@
+import datetime
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from tqdm import tqdm
+
+from passeport.demo import population
+from passeport.people.models import Person
+
+
+class Command(BaseCommand):
+    help = (
+        "Crée une population de démonstration déterministe (titulaires, employeurs, "
+        "organismes, certificateurs, entrées du passeport) et les identités de test "
+        "FranceConnect."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--holders", type=int, default=2000, help="nombre de titulaires")
+        parser.add_argument(
+            "--seed", type=int, default=1, help="graine (même graine, même population)"
+        )
+        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            help="date de référence des échéances (AAAA-MM-JJ ; par défaut aujourd'hui)",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="ne rien faire si la base contient déjà des titulaires",
+        )
+        parser.add_argument(
+            "--without-test-identities",
+            action="store_true",
+            help="ne pas inclure les identités de test FranceConnect",
+        )
+
+    def handle(self, *args, holders, seed, batch_size, today, if_empty, **options):
+        if holders < 1:
+            raise CommandError("--holders doit être un entier positif.")
+        existing = Person.objects.exists()
+        if existing and if_empty:
+            self.stdout.write("Population de démonstration déjà présente : rien à faire.")
+            return
+        if existing:
+            raise CommandError(
+                "La base contient déjà des titulaires : la population de démonstration se crée "
+                "dans une base vide (videz-la, ou utilisez --if-empty)."
+            )
+        # Query logging (DEBUG) would cost more than the inserts themselves.
+        settings.DEBUG = False
+        started = time.perf_counter()
+        progress = tqdm(total=holders, unit=" titulaires", desc="Population de démonstration")
+        done = 0
+        try:
+            for written in population.seed(
+                holders,
+                seed=seed,
+                today=today or timezone.localdate(),
+                batch_size=batch_size,
+                include_test_identities=not options["without_test_identities"],
+            ):
+                progress.update(written - done)
+                done = written
+        except population.ReferentialsMissing as error:
+            raise CommandError(str(error)) from error
+        finally:
+            progress.close()
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{done} titulaires créés en {elapsed:.1f} s "
+                f"({done / elapsed:,.0f} titulaires/s).".replace(",", " ")
+            )
+        )
