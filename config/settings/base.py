@@ -160,6 +160,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a registry decision, not code
 
+# Debug pages and error mails: variables and settings that could hold a NIR are masked.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "passeport.core.errors.NirSafeExceptionReporterFilter"
+
 # --- Logging ----------------------------------------------------------------------------
 # Every record goes through a filter that masks anything shaped like a NIR: the NIR
 # never appears in a log line, even by mistake.
@@ -185,7 +188,3 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBacken
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env("EMAIL_PORT", 25, cast=int)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Passeport <ne-pas-repondre@passeport.example>")
-
-# --- Tasks ------------------------------------------------------------------------------
-# In-process by default; a worker-based backend can replace it without code changes.
-TASKS_RUN_IN_PROCESS = env("TASKS_RUN_IN_PROCESS", True, cast=bool)

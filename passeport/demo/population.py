@@ -302,8 +302,11 @@ class Generator:
 
         for _ in range(rng.randint(1, 2) if rich else rng.choice([0, 0, 1, 1, 2])):
             code, kind, title, level, certifier_name = rng.choice(self.pools.fiches)
-            awarded = adult + datetime.timedelta(days=rng.randint(0, 12 * 365))
-            if awarded > today:
+            awarded = min(
+                adult + datetime.timedelta(days=rng.randint(0, 12 * 365)),
+                today - datetime.timedelta(days=rng.randint(30, 365)),
+            )
+            if awarded.year - person.birth_year < 16:
                 continue
             certifier = orgs["certifiers"].get(certifier_name)
             built.append(

@@ -141,3 +141,22 @@ def test_log_filter_masks_a_nir_in_messages_and_tracebacks():
         record.exc_info = sys.exc_info()
     MaskNirFilter().filter(record)
     assert nir not in record.getMessage() and nir not in record.exc_text
+
+
+def test_debug_error_page_masks_the_nir(rf):
+    import sys
+
+    from django.views.debug import ExceptionReporter
+
+    nir = make_nir("M", 1975, 3, "2B033", 412)
+    request = rf.post("/", {"nir": nir, "note": f"mon numéro {nir}"})
+
+    def failing(identifier, label):
+        raise ValueError("personne introuvable")
+
+    try:
+        failing(nir, f"NIR {nir}")
+    except ValueError:
+        html = ExceptionReporter(request, *sys.exc_info()).get_traceback_html()
+    assert nir not in html and nir[:13] not in html
+    assert "personne introuvable" in html
