@@ -57,7 +57,7 @@ def bare_reload(url):
             copy = f"bench_{table}"
             cursor.execute(f"DROP TABLE IF EXISTS {copy}")
             cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {table} WHERE 1 = 0")
-            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {table}")
             rows = cursor.fetchall()
             total += len(rows)
             if not rows:
@@ -70,7 +70,7 @@ def bare_reload(url):
                             pg_copy.write_row(row)
                 else:
                     marks = ", ".join(["%s"] * len(rows[0]))
-                    cursor.executemany(f"INSERT INTO {copy} VALUES ({marks})", rows)  # noqa: S608
+                    cursor.executemany(f"INSERT INTO {copy} VALUES ({marks})", rows)
             elapsed += time.perf_counter() - started
             cursor.execute(f"DROP TABLE {copy}")
     connection.close()
