@@ -1,7 +1,7 @@
 # Passeport — every set-up step lives here, so that `make run` and `make test` are the whole
 # set-up on a fresh machine that has Python 3.11.
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 # The venv is (re)installed when the lock file changes.

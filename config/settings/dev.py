@@ -37,6 +37,9 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", _secrets["DJANGO_SECRET_KEY"])
 NIR_ENCRYPTION_KEYS = env("NIR_ENCRYPTION_KEYS", [_secrets["NIR_ENCRYPTION_KEYS"]], cast=list)
 NIR_LOOKUP_KEY = env("NIR_LOOKUP_KEY", _secrets["NIR_LOOKUP_KEY"])
 
+# Quieter console under `make run` (commands print their own summaries).
+LOGGING["root"]["level"] = env("LOG_LEVEL", "WARNING")  # noqa: F405
+
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_SSL_REDIRECT = False

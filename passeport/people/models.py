@@ -5,6 +5,8 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
+from passeport.referentials.text import normalize
+
 from .crypto import decrypt_nir, encrypt_nir, nir_lookup_hash
 from .enums import FRANCE_COUNTRY_CODE, MINIMUM_AGE, Sex
 
@@ -28,6 +30,8 @@ class Person(models.Model):
     is_temporary_number = models.BooleanField("numéro d'inscription d'attente (NIA)", default=False)
 
     birth_name = models.CharField("nom de naissance", max_length=80)
+    # Without case, accents or punctuation: what identity matching compares.
+    birth_name_key = models.CharField("nom de naissance normalisé", max_length=80, editable=False)
     usage_name = models.CharField("nom d'usage", max_length=80, blank=True)
     first_names = models.CharField("prénoms", max_length=150, help_text="Séparés par des espaces")
     sex = models.CharField("sexe", max_length=1, choices=Sex.choices)
@@ -50,7 +54,9 @@ class Person(models.Model):
 
     class Meta:
         verbose_name = "titulaire"
-        indexes = [models.Index(fields=["birth_name", "birth_year"], name="person_birth_identity")]
+        indexes = [
+            models.Index(fields=["birth_name_key", "birth_year"], name="person_birth_identity")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_month__isnull=True) | Q(birth_month__gte=1, birth_month__lte=12),
@@ -85,6 +91,10 @@ class Person(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.first_names.split(' ')[0]} {self.usage_name or self.birth_name}".strip()
+
+    def save(self, *args, **kwargs):
+        self.birth_name_key = normalize(self.birth_name)
+        super().save(*args, **kwargs)
 
     def set_nir(self, nir: str) -> None:
         nir = nir.replace(" ", "").upper()

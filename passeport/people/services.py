@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from passeport.journal import services as journal
+from passeport.referentials.text import normalize
 from passeport.journal.actors import Actor
 
 from .enums import FRANCE_COUNTRY_CODE, MINIMUM_AGE
@@ -56,6 +57,7 @@ def build_person(
         email=email,
         is_temporary_number=is_temporary_number,
     )
+    person.birth_name_key = normalize(person.birth_name)
     person.set_nir(nir)
     return person
 

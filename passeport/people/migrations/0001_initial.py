@@ -21,6 +21,7 @@ class Migration(migrations.Migration):
                 ('nir_encrypted', models.TextField(editable=False, verbose_name='NIR chiffré')),
                 ('is_temporary_number', models.BooleanField(default=False, verbose_name="numéro d'inscription d'attente (NIA)")),
                 ('birth_name', models.CharField(max_length=80, verbose_name='nom de naissance')),
+                ('birth_name_key', models.CharField(editable=False, max_length=80, verbose_name='nom de naissance normalisé')),
                 ('usage_name', models.CharField(blank=True, max_length=80, verbose_name="nom d'usage")),
                 ('first_names', models.CharField(help_text='Séparés par des espaces', max_length=150, verbose_name='prénoms')),
                 ('sex', models.CharField(choices=[('M', 'Homme'), ('F', 'Femme')], max_length=1, verbose_name='sexe')),
@@ -35,7 +36,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'titulaire',
-                'indexes': [models.Index(fields=['birth_name', 'birth_year'], name='person_birth_identity')],
+                'indexes': [models.Index(fields=['birth_name_key', 'birth_year'], name='person_birth_identity')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('birth_month__isnull', True), models.Q(('birth_month__gte', 1), ('birth_month__lte', 12)), _connector='OR'), name='person_birth_month_range', violation_error_message='Le mois de naissance est compris entre 1 et 12.'), models.CheckConstraint(condition=models.Q(('birth_day__isnull', True), models.Q(('birth_day__gte', 1), ('birth_day__lte', 31), ('birth_month__isnull', False)), _connector='OR'), name='person_birth_day_range', violation_error_message='Le jour de naissance est compris entre 1 et 31 et suppose un mois connu.'), models.CheckConstraint(condition=models.Q(models.Q(('birth_commune_code__regex', '^[0-9][0-9AB][0-9]{3}$'), ('birth_country_code', '99100')), models.Q(models.Q(('birth_country_code', '99100'), _negated=True), ('birth_commune_code', '')), _connector='OR'), name='person_birthplace', violation_error_message="Une personne née en France a une commune de naissance ; une personne née à l'étranger n'en a pas.")],
             },
         ),
