@@ -88,13 +88,13 @@ class Person(models.Model):
     def __str__(self):
         return self.display_name
 
-    @property
-    def display_name(self) -> str:
-        return f"{self.first_names.split(' ')[0]} {self.usage_name or self.birth_name}".strip()
-
     def save(self, *args, **kwargs):
         self.birth_name_key = normalize(self.birth_name)
         super().save(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.first_names.split(' ')[0]} {self.usage_name or self.birth_name}".strip()
 
     def set_nir(self, nir: str) -> None:
         nir = nir.replace(" ", "").upper()

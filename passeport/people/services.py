@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from passeport.journal import services as journal
-from passeport.referentials.text import normalize
 from passeport.journal.actors import Actor
+from passeport.referentials.text import normalize
 
 from .enums import FRANCE_COUNTRY_CODE, MINIMUM_AGE
 from .models import Person
