@@ -8,17 +8,22 @@ written to bench/results/<timestamp>.json.
 """
 
 import argparse
+import importlib
 import json
 import os
+import pkgutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from bench import foundation
-
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = {"foundation": foundation.run}
+# Every module of this package with a `run(url, manage, options)` is a benchmark.
+BENCHMARKS = {
+    module.name: importlib.import_module(f"bench.{module.name}").run
+    for module in pkgutil.iter_modules([str(Path(__file__).parent)])
+    if not module.name.startswith("_")
+}
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/passeport_bench"
 
 
