@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+
+from passeport.api import urls as api_urls
 
 admin.site.site_header = "Passeport — administration"
 admin.site.site_title = "Passeport"
@@ -7,4 +10,14 @@ admin.site.site_title = "Passeport"
 urlpatterns = [
     path("", include("passeport.www.public.urls")),
     path("admin/", admin.site.urls),
+    path("identity/", include("passeport.identity.urls")),
+    path("mon-espace/", include("passeport.www.holder.urls")),
+    path("pro/", include("passeport.www.pro.urls")),
+    path("certificateur/", include("passeport.www.certifier.urls")),
+    path("api/", api_urls.urls()),
 ]
+
+# The development identity provider exists only where the settings say so (dev and test):
+# base.py, the production shape, does not define DEV_IDP_ENABLED.
+if getattr(settings, "DEV_IDP_ENABLED", False):
+    urlpatterns.append(path("dev-idp/", include("passeport.identity.devidp.urls")))

@@ -54,7 +54,10 @@ INSTALLED_APPS = [
     "passeport.people",
     "passeport.organisations",
     "passeport.records",
+    "passeport.ingest",
     "passeport.demo",
+    "passeport.identity",
+    "passeport.api",
     "passeport.www",
 ]
 
@@ -70,13 +73,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "users.User"
-# Operators log in through the admin until the identity providers are wired.
-LOGIN_URL = "admin:login"
+# Holders log in through FranceConnect(+), professionals through ProConnect, operators
+# through the admin; this page offers each its way.
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "/"
 
 TEMPLATES = [
     {
@@ -93,6 +99,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# The DSFR now recommends marking optional fields rather than required ones.
+DSFR_MARK_OPTIONAL_FIELDS = True
 
 # --- Database ---------------------------------------------------------------------------
 # DATABASE_URL selects the database in every settings module: sqlite:///path or
@@ -188,3 +197,84 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBacken
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = env("EMAIL_PORT", 25, cast=int)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Passeport <ne-pas-repondre@passeport.example>")
+
+# --- Identity federation (OpenID Connect relying parties) -------------------------------
+# One block per provider, all from the environment, so that the same code points at the
+# integration or production platforms. A provider without a discovery URL and client id
+# is off (its button is not shown). See passeport/identity/oidc/.
+OIDC_PROVIDERS = {
+    name: {
+        "discovery_url": env(f"{prefix}_DISCOVERY_URL", ""),
+        "client_id": env(f"{prefix}_CLIENT_ID", ""),
+        "client_secret": env(f"{prefix}_CLIENT_SECRET", ""),
+        "scopes": env(f"{prefix}_SCOPES", scopes),
+        "acr": env(f"{prefix}_ACR", acr),
+    }
+    for name, prefix, scopes, acr in (
+        (
+            "franceconnect",
+            "FRANCECONNECT",
+            "openid given_name family_name preferred_username birthdate gender birthplace"
+            " birthcountry email",
+            "eidas1",
+        ),
+        (
+            "franceconnect_plus",
+            "FRANCECONNECT_PLUS",
+            "openid given_name family_name preferred_username birthdate gender birthplace"
+            " birthcountry email",
+            "eidas2",
+        ),
+        ("proconnect", "PROCONNECT", "openid given_name usual_name email uid siret", "eidas1"),
+    )
+}
+# Our private keys (a JWKS, JSON) for FranceConnect+ decryption: their public part is
+# published at /identity/jwks. A file path or the JSON itself.
+OIDC_RP_PRIVATE_JWKS_FILE = env("OIDC_RP_PRIVATE_JWKS_FILE", "")
+OIDC_RP_PRIVATE_JWKS = env("OIDC_RP_PRIVATE_JWKS", "")
+OIDC_HTTP_TIMEOUT = env("OIDC_HTTP_TIMEOUT", 10.0, cast=float)  # seconds, every HTTP call
+OIDC_METADATA_CACHE_SECONDS = env("OIDC_METADATA_CACHE_SECONDS", 3600, cast=int)
+OIDC_STATE_MAX_AGE = 10 * 60  # seconds: a login must come back within 10 minutes
+
+# --- API (OAuth2 client credentials for declarants' software) -----------------------------
+API_TOKEN_LIFETIME = env("API_TOKEN_LIFETIME", 600, cast=int)  # seconds
+
+# --- Rate limits and content security policy ----------------------------------------------
+# Per client IP; behind a proxy, RATELIMIT_IP_META_KEY names the header holding it.
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", None)
+IDENTITY_RATE_LIMIT = env("IDENTITY_RATE_LIMIT", "30/m")  # login starts, callbacks
+API_TOKEN_RATE_LIMIT = env("API_TOKEN_RATE_LIMIT", "60/m")  # /api/oauth/token
+
+
+def _origin(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+# Everything (DSFR included) is self-hosted; forms may lead to the identity providers
+# (login and logout buttons redirect there, and browsers apply form-action to redirects).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": [
+            "'self'",
+            *sorted(
+                {
+                    origin
+                    for provider in OIDC_PROVIDERS.values()
+                    if (origin := _origin(provider["discovery_url"]))
+                }
+            ),
+        ],
+    }
+}

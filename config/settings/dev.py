@@ -5,13 +5,14 @@ secrets generated once into var/dev-secrets.json (never committed), so that even
 development database does not carry a readable NIR next to its key.
 """
 
+import hashlib
 import json
 import secrets
 
 from cryptography.fernet import Fernet
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import CONTENT_SECURITY_POLICY, OIDC_PROVIDERS, SITE_URL, VAR_DIR, env
 
 DEBUG = env("DJANGO_DEBUG", True, cast=bool)
 ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], cast=list)
@@ -55,3 +56,29 @@ STORAGES = {
 # Static files come from the app folders here (runserver, test client); whitenoise and
 # its STATIC_ROOT are for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+# --- Development identity provider ----------------------------------------------------------
+# A real OpenID Connect provider mounted in this server under /dev-idp/ (FranceConnect,
+# FranceConnect+ and ProConnect modes). It exists only here and in the test settings:
+# base.py does not know it, so production can neither mount nor point at it. The relying
+# parties are the production code, pointed at it by configuration alone.
+DEV_IDP_ENABLED = True
+DEV_IDP_KEYS_FILE = VAR_DIR / "dev-idp-keys.json"  # generated on first run
+DEV_IDP_CLIENT_SECRET = hashlib.sha256(f"dev-idp:{SECRET_KEY}".encode()).hexdigest()
+for _name, _mode in (
+    ("franceconnect", "franceconnect"),
+    ("franceconnect_plus", "franceconnect-plus"),
+    ("proconnect", "proconnect"),
+):
+    _provider = OIDC_PROVIDERS[_name]
+    if not _provider["discovery_url"]:
+        _provider["discovery_url"] = f"{SITE_URL}/dev-idp/{_mode}/.well-known/openid-configuration"
+        _provider["client_id"] = f"passeport-{_mode}"
+        _provider["client_secret"] = DEV_IDP_CLIENT_SECRET
+# Our decryption keys for FranceConnect+ (the dev provider encrypts to them): generated on
+# first run, never committed.
+OIDC_RP_PRIVATE_JWKS_FILE = env("OIDC_RP_PRIVATE_JWKS_FILE", str(VAR_DIR / "oidc-rp-keys.json"))
+OIDC_RP_GENERATE_KEYS = True
+# The login buttons lead to the dev provider at SITE_URL even when the site is opened
+# through another host name (localhost).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(SITE_URL)

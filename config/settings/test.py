@@ -1,6 +1,9 @@
 """Test settings: self-sufficient, no environment needed (DATABASE_URL may pick PostgreSQL)."""
 
+import json as _json
+
 from passeport.core.testing import InvalidVariable
+from passeport.identity.keys import generate_encryption_keys as _generate_encryption_keys
 
 from .base import *  # noqa: F403
 from .base import TEMPLATES
@@ -28,3 +31,15 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidVariable()
 # Static files come from the app folders here (runserver, test client); whitenoise and
 # its STATIC_ROOT are for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+
+# --- Identity: the development provider serves the tests over real HTTP --------------------
+# Providers point at it per test (the live server's port is only known then); the keys are
+# generated in memory for this process.
+DEV_IDP_ENABLED = True
+DEV_IDP_KEYS_FILE = None
+DEV_IDP_SLOW_SECONDS = 2
+OIDC_HTTP_TIMEOUT = 5.0
+OIDC_RP_PRIVATE_JWKS_FILE = ""
+OIDC_RP_PRIVATE_JWKS = _json.dumps(_generate_encryption_keys())
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.W001"]  # noqa: F405

@@ -5,12 +5,17 @@ import binascii
 
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 @register()
 def secrets_configured(app_configs, **kwargs):
     errors = []
-    if not settings.SECRET_KEY:
+    try:
+        secret_key = settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to hand out an empty SECRET_KEY
+        secret_key = ""
+    if not secret_key:
         errors.append(Error("DJANGO_SECRET_KEY n'est pas défini.", id="core.E001"))
     if not settings.NIR_LOOKUP_KEY:
         errors.append(Error("NIR_LOOKUP_KEY n'est pas défini.", id="core.E002"))

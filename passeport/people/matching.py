@@ -107,13 +107,18 @@ def match_by_birth_identity(identity: BirthIdentity) -> Person:
         candidates = candidates.filter(Q(birth_day__isnull=True) | Q(birth_day=identity.birth_day))
     if identity.sex:
         candidates = candidates.filter(sex=identity.sex)
-    first_name = name_key(identity.first_names.split(" ")[0]) if identity.first_names else ""
+    given = name_key(identity.first_names).split()
     matches = [
         person
         for person in candidates
-        if (not first_name or name_key(person.first_names).split(" ")[0] == first_name)
+        if _first_names_agree(given, name_key(person.first_names).split())
         and _birthplace_agrees(person, identity)
     ]
+    if len(matches) > 1:
+        # Several agree on a prefix (« Angela » and « Angela Claire »): the one whose
+        # first names are exactly those given, if there is one.
+        exact = [p for p in matches if name_key(p.first_names).split() == given]
+        matches = exact or matches
     if not matches:
         raise MatchError(
             "no_match",
@@ -127,6 +132,15 @@ def match_by_birth_identity(identity: BirthIdentity) -> Person:
             "désigner une personne.",
         )
     return matches[0]
+
+
+def _first_names_agree(given: list[str], known: list[str]) -> bool:
+    """Sources give all first names (FranceConnect) or only the first (accrochage's
+    prenom1): one list must start the other."""
+    if not given:
+        return True
+    shortest = min(len(given), len(known))
+    return shortest > 0 and given[:shortest] == known[:shortest]
 
 
 def _birthplace_agrees(person: Person, identity: BirthIdentity) -> bool:

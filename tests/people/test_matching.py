@@ -111,3 +111,27 @@ def test_same_place():
     assert same_place("20004", "2A004")
     assert not same_place("2A004", "2B004")
     assert not same_place("69123", "75107")
+
+
+def test_all_first_names_tell_apart_two_people_with_the_same_birth_data():
+    # FranceConnect's test identities "Angela Claire Louise" and "Angela Claire Louis"
+    # DUBOIS share every other birth datum.
+    people = {}
+    for order, names in enumerate(["Angela Claire Louise", "Angela Claire Louis"], start=1):
+        people[names] = PersonFactory(
+            birth_name="Dubois",
+            first_names=names,
+            sex="F",
+            birth_year=1962,
+            birth_month=8,
+            birth_day=24,
+            birth_commune_code="75107",
+            nir=make_nir("F", 1962, 8, "75107", order),
+        )
+    for names, person in people.items():
+        identity = BirthIdentity("DUBOIS", names, 1962, 8, 24, "F", "75107")
+        assert match_by_birth_identity(identity) == person
+    # Only the first first name (an accrochage file's prenom1): ambiguous, refused.
+    with pytest.raises(MatchError) as error:
+        match_by_birth_identity(BirthIdentity("DUBOIS", "Angela", 1962, 8, 24, "F", "75107"))
+    assert error.value.code == "several_matches"

@@ -1,0 +1,105 @@
+"""Accrochage figures: passages per second for a large file (BENCH_ACCROCHAGE_PASSAGES,
+default 200,000) next to a bare bulk load of the same resulting certification rows, and
+the peak memory (RSS) of the ingest for two file sizes, to show it stays flat."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(url, manage, options):
+    passages = int(os.environ.get("BENCH_ACCROCHAGE_PASSAGES", 200_000))
+    holders = int(os.environ.get("BENCH_ACCROCHAGE_HOLDERS", min(options.holders, 20_000)))
+    small = max(1, passages // 4)
+    manage(url, "migrate", "--noinput")
+    manage(url, "load_referentials", "--no-progress")
+    manage(url, "seed_demo", "--holders", str(holders), "--seed", "1")
+    var = ROOT / "var"
+    files = {}
+    for label, count, seed in (("petit", small, 2), ("grand", passages, 1)):
+        path = var / f"bench-accrochage-{count}.xml"
+        manage(
+            url, "generate_accrochage", "--passages", str(count), "--output", str(path),
+            "--from-database", "--seed", str(seed),
+        )  # fmt: skip
+        files[label] = (path, count)
+    results = {"passages": passages, "holders": holders}
+    for label, (path, count) in files.items():
+        seconds, rss_mb = _ingest(url, path)
+        size_mb = path.stat().st_size / 1_048_576
+        rate = count / seconds
+        print(
+            f"ingest_accrochage {count:,} passages ({size_mb:.0f} Mo) : {seconds:.1f} s, "
+            f"{rate:,.0f} passages/s, mémoire max {rss_mb:.0f} Mo"
+        )
+        results[f"{label}_passages"] = count
+        results[f"{label}_file_mb"] = round(size_mb, 1)
+        results[f"{label}_s"] = round(seconds, 2)
+        results[f"{label}_passages_per_s"] = round(rate)
+        results[f"{label}_peak_rss_mb"] = round(rss_mb)
+        path.unlink()
+    rows, bare = bare_reload(url)
+    ratio = results["grand_s"] / bare if bare else float("nan")
+    print(
+        f"chargement brut des {rows:,} certifications produites : {bare:.1f} s — "
+        f"ingest = {ratio:.1f} × le chargement brut ; mémoire max petit / grand fichier : "
+        f"{results['petit_peak_rss_mb']} / {results['grand_peak_rss_mb']} Mo"
+    )
+    results.update(bare_rows=rows, bare_load_s=round(bare, 2), ratio_to_bare=round(ratio, 2))
+    return results
+
+
+def _ingest(url, path):
+    """Runs the command in its own process; its peak RSS comes from wait4 (that child's
+    own rusage, not the cumulated children's)."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "ingest_accrochage", str(path), "--no-progress"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError("ingest_accrochage a échoué")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def bare_reload(url):
+    """Times re-inserting, untransformed, the certification rows the ingest produced."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_certification")
+        cursor.execute(
+            "CREATE TABLE bench_certification AS SELECT * FROM records_certification WHERE 1 = 0"
+        )
+        cursor.execute(
+            "SELECT * FROM records_certification WHERE source_reference LIKE '%idTechnique GEN%'"
+        )
+        rows = cursor.fetchall()
+        started = time.perf_counter()
+        if rows:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy("COPY bench_certification FROM STDIN") as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                else:
+                    marks = ", ".join(["%s"] * len(rows[0]))
+                    cursor.executemany(f"INSERT INTO bench_certification VALUES ({marks})", rows)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_certification")
+    connection.close()
+    return len(rows), elapsed

@@ -1,0 +1,34 @@
+"""The API (django-ninja), mounted at /api/; OpenAPI documentation at /api/docs."""
+
+from ninja import NinjaAPI
+
+from . import oauth, v1
+
+api = NinjaAPI(
+    title="Passeport — API des logiciels déclarants",
+    version="1",
+    description=(
+        "API des employeurs, organismes de formation et certificateurs. Authentification "
+        "OAuth2 « client credentials » : `POST /api/oauth/token`, puis "
+        "`Authorization: Bearer <jeton>`."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/oauth", oauth.router)
+api.add_router("/v1", v1.router)
+
+
+def _public(patterns):
+    """The API authenticates its callers itself (bearer tokens), not by session: its views
+    opt out of LoginRequiredMiddleware."""
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            _public(pattern.url_patterns)
+        else:
+            pattern.callback.login_required = False
+    return patterns
+
+
+def urls():
+    patterns, app_name, namespace = api.urls
+    return _public(patterns), app_name, namespace

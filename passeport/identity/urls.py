@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "identity"
+
+urlpatterns = [
+    path("connexion/", views.login_page, name="login"),
+    path("connexion/<str:provider>/", views.login_start, name="login_start"),
+    path("retour/<str:provider>/", views.callback, name="callback"),
+    path("conditions-d-utilisation/", views.terms, name="terms"),
+    path("deconnexion/", views.logout, name="logout"),
+    path("deconnecte/", views.logged_out, name="logged_out"),
+    # Our public keys (FranceConnect+ encrypts ID tokens and userinfo to them).
+    path("jwks", views.jwks, name="jwks"),
+]

@@ -1,0 +1,1 @@
+"""Readers and loaders that turn source files into passport records."""

@@ -1,0 +1,551 @@
+"""From a DSN file to employment periods: match each individual to a person, then create,
+revise or leave unchanged the period of each contract. Idempotent.
+
+- A contract is identified by the establishment's SIRET, the person and the contract
+  number. The same file twice changes nothing; a later file changes a period only where a
+  value changed (an end date from S21.G00.62, a new job title…), through
+  `records.services.revise`: a new version, the old one superseded, both journaled.
+- Each declaration is all or nothing (`transaction.atomic`): a declaration with a
+  structural or format violation keeps nothing, and the run goes on with the next one.
+- An individual is attached only if the NIR agrees with the declared birth data and the
+  birth name: otherwise it is reported (masked NIR, line, reason), never guessed. One with
+  only a temporary number (NTT) is reported and skipped.
+- Work is batched: persons looked up by NIR hash in one query per batch, existing periods
+  in one query, new periods written with `records.services.store_many`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from passeport.core.bulk import bulk_insert
+from passeport.journal import services as journal
+from passeport.journal.actors import Actor
+from passeport.organisations.models import Organisation
+from passeport.people.crypto import nir_lookup_hash
+from passeport.people.matching import MatchError, match_by_nir, name_key
+from passeport.people.models import Person
+from passeport.people.nir import NirError, format_nir, validate_nir13
+from passeport.records import services as records
+from passeport.records.enums import RecordStatus, SourceKind
+from passeport.records.models import EmploymentPeriod
+
+from . import dictionary as dsn_dictionary
+from .models import DepositStatus, DsnDeposit, DsnHoursWorked
+from .reader import SUPPORTED_NATURES, Contract, Declaration, DsnReader, Individual
+
+ACTOR = Actor.system("ingest_dsn")
+BATCH_SIZE = 1000
+SEX_DIGIT = {"01": "1", "02": "2"}
+# NIR rules (people.nir codes) and the DSN control each one is.
+NIR_CONTROLS = {
+    "department_era": "S21.G00.30.001/CCH-11",
+    "filler": "S21.G00.30.001/CCH-13",
+    "trailing_nines": "S21.G00.30.001/CCH-16",
+    "birth_year": "S21.G00.30.006/CCH-11",
+}
+# Fields a later declaration may change, with the label used in the revision reason.
+REVISABLE = {
+    "contract_nature": "nature du contrat",
+    "job_title": "emploi",
+    "pcs_ese": "PCS-ESE",
+    "working_time_quotity": "quotité de travail",
+    "reference_quotity": "quotité de référence",
+    "start_date": "date de début",
+    "end_date": "date de fin",
+    "end_reason": "motif de fin",
+}
+_NAF = re.compile(r"^(\d\d)(\d\d[A-Z])$")
+UNKNOWN_JOB = "Emploi non précisé"
+
+
+@dataclass
+class DeclarationOutcome:
+    declaration: Declaration
+    status: str = "intégrée"  # intégrée / rejetée / ignorée
+    reason: str = ""
+    individuals: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    hours_created: int = 0
+    hours_updated: int = 0
+    hours_unchanged: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        declaration = self.declaration
+        kept = self.status == "intégrée"
+        return {
+            "numero": declaration.index,
+            "ligne": declaration.line,
+            "norme": declaration.norm_version,
+            "nature": declaration.nature,
+            "mois": declaration.month.isoformat()[:7] if declaration.month else "",
+            "siret": declaration.siret,
+            "statut": self.status,
+            "motif": self.reason,
+            "individus": self.individuals,
+            "periodes": {
+                "creees": self.created,
+                "mises_a_jour": self.updated,
+                "inchangees": self.unchanged,
+            },
+            "heures": {
+                "creees": self.hours_created,
+                "mises_a_jour": self.hours_updated,
+                "inchangees": self.hours_unchanged,
+            },
+            "individus_rejetes": self.rejected if kept else [],
+            "anomalies": [v.as_dict() for v in declaration.violations],
+            "anomalies_total": declaration.violation_count,
+        }
+
+
+@dataclass
+class FileResult:
+    deposit: DsnDeposit
+    outcomes: list[DeclarationOutcome]
+    report: dict
+
+
+class _Rejected(Exception):
+    pass
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest_file(
+    path: str | Path,
+    *,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> FileResult:
+    """Reads, checks and loads one DSN file; returns the deposit and its report."""
+    path = Path(path)
+    received_at = timezone.now()
+    sha256 = sha256_of(path)
+    previous = (
+        DsnDeposit.objects.filter(sha256=sha256)
+        .exclude(status=DepositStatus.PROCESSING)
+        .order_by("received_at")
+        .first()
+    )
+    deposit = DsnDeposit.objects.create(
+        file_name=path.name[:255],
+        sha256=sha256,
+        size=path.stat().st_size,
+        received_at=received_at,
+        duplicate_of=previous,
+    )
+    reader = DsnReader(path, dictionary=dsn_dictionary.load())
+    loader = _Loader(deposit, path.name, received_at, batch_size)
+    outcomes = []
+    for declaration in reader.declarations():
+        outcomes.append(loader.declaration(declaration))
+        if progress is not None:
+            progress(reader.bytes_read)
+    if progress is not None:
+        progress(reader.bytes_read)
+    report = _report(deposit, reader, outcomes, previous)
+    kept = [o for o in outcomes if o.status == "intégrée"]
+    rejected = [o for o in outcomes if o.status == "rejetée"]
+    if not outcomes or (rejected and not kept):
+        deposit.status = DepositStatus.REJECTED
+    elif rejected or reader.file_violations:
+        deposit.status = DepositStatus.PARTIAL
+    else:
+        deposit.status = DepositStatus.PROCESSED
+    deposit.encoding = reader.encoding
+    deposit.finished_at = timezone.now()
+    totals = report["totaux"]
+    deposit.declarations = len(outcomes)
+    deposit.individuals = totals["individus"]
+    deposit.periods_created = totals["periodes_creees"]
+    deposit.periods_updated = totals["periodes_mises_a_jour"]
+    deposit.periods_unchanged = totals["periodes_inchangees"]
+    deposit.individuals_rejected = totals["individus_rejetes"]
+    deposit.report = report
+    deposit.save()
+    return FileResult(deposit, outcomes, report)
+
+
+class _Loader:
+    def __init__(self, deposit: DsnDeposit, file_name: str, received_at, batch_size: int):
+        self.deposit = deposit
+        self.file_name = file_name
+        self.received_at = received_at
+        self.batch_size = batch_size
+
+    def declaration(self, declaration: Declaration) -> DeclarationOutcome:
+        outcome = DeclarationOutcome(declaration)
+        if not declaration.supported:
+            outcome.individuals = sum(1 for _ in declaration.individuals())
+            outcome.status = "ignorée"
+            label = declaration_label(declaration)
+            outcome.reason = (
+                f"Nature {declaration.nature or '?'} ({label}) non traitée : seules les natures "
+                f"{', '.join(SUPPORTED_NATURES)} alimentent les périodes d'emploi."
+            )
+            return outcome
+        try:
+            with transaction.atomic():
+                self._load(declaration, outcome)
+                if declaration.violation_count:
+                    raise _Rejected
+        except _Rejected:
+            rejected = DeclarationOutcome(declaration, status="rejetée")
+            rejected.individuals = outcome.individuals
+            rejected.reason = (
+                f"Déclaration rejetée ({declaration.violation_count} anomalie(s)) : "
+                "rien n'en a été conservé."
+            )
+            return rejected
+        return outcome
+
+    def _load(self, declaration: Declaration, outcome: DeclarationOutcome) -> None:
+        individuals = declaration.individuals()
+        first = list(itertools.islice(individuals, self.batch_size))
+        if declaration.violation_count:
+            outcome.individuals = len(first) + sum(1 for _ in individuals)
+            raise _Rejected
+        employer = self._employer(declaration) if declaration.siret else None
+        provenance_base = (employer, declaration)
+        batch = first
+        while batch:
+            outcome.individuals += len(batch)
+            if declaration.violation_count:
+                # A later violation rejects the declaration: read on, write nothing more.
+                outcome.individuals += sum(1 for _ in individuals)
+                raise _Rejected
+            self._batch(batch, provenance_base, outcome)
+            batch = list(itertools.islice(individuals, self.batch_size))
+        if outcome.created or outcome.hours_created or outcome.hours_updated:
+            journal.log(
+                journal.Event(
+                    ACTOR,
+                    "dsn.declaration.loaded",
+                    "ingest.DsnDeposit",
+                    str(self.deposit.public_id),
+                    payload={
+                        "declaration": declaration.index,
+                        "siret": declaration.siret,
+                        "periods_created": outcome.created,
+                        "periods_updated": outcome.updated,
+                        "hours_created": outcome.hours_created,
+                        "hours_updated": outcome.hours_updated,
+                    },
+                )
+            )
+
+    # --- the establishment ---------------------------------------------------------------
+
+    def _employer(self, declaration: Declaration) -> Organisation:
+        siret = declaration.siret
+        organisation = Organisation.objects.filter(siret=siret).first()
+        if organisation is None:
+            # The DSN carries no establishment name (S21.G00.06 / .11 have none in
+            # P24V01–P26V01): the emitter's name when it is the company itself.
+            name = ""
+            if declaration.emitter_siren == declaration.siren:
+                name = declaration.emitter_name
+            organisation = Organisation(
+                siret=siret,
+                name=(name or f"Établissement {siret}")[:255],
+                naf_code=naf_with_dot(declaration.establishment_naf or declaration.naf),
+                is_employer=True,
+            )
+            organisation.save()
+        elif not organisation.is_employer:
+            organisation.is_employer = True
+            organisation.save(update_fields=["is_employer"])
+        return organisation
+
+    # --- a batch of individuals ----------------------------------------------------------
+
+    def _batch(self, batch: list[Individual], provenance_base, outcome: DeclarationOutcome):
+        employer, declaration = provenance_base
+        checked: dict[str, Individual] = {}
+        for individual in batch:
+            problem = self._check_identity(individual)
+            if problem:
+                outcome.rejected.append(problem)
+            else:
+                checked[nir_lookup_hash(individual.nir)] = individual
+        persons = {
+            row[0]: row
+            for row in Person.objects.filter(nir_hash__in=list(checked)).values_list(
+                "nir_hash", "pk", "birth_name_key"
+            )
+        }
+        matched: list[tuple[int, Individual]] = []
+        for nir_hash, individual in checked.items():
+            row = persons.get(nir_hash)
+            if row is None or row[2] != name_key(individual.birth_name):
+                # The slow path, for its precise reason (unknown NIR, other birth name).
+                try:
+                    person = match_by_nir(individual.nir, individual.birth_name)
+                except MatchError as error:
+                    outcome.rejected.append(_rejection(individual, error.code, error.message))
+                    continue
+                matched.append((person.pk, individual))
+            else:
+                matched.append((row[1], individual))
+        if not matched or employer is None:
+            return
+        existing = self._existing(declaration.siret, [pk for pk, _ in matched])
+        new_periods: list[EmploymentPeriod] = []
+        hours_by_key: dict[tuple, list] = {}
+        for person_pk, individual in matched:
+            for contract in individual.contracts:
+                if not contract.number or contract.start_date is None:
+                    continue
+                values = self._values(contract, employer)
+                current = existing.get((person_pk, contract.number))
+                provenance = records.Provenance(
+                    SourceKind.DSN,
+                    self.received_at,
+                    employer,
+                    f"{self.file_name}:ligne {contract.line}",
+                )
+                if current is None:
+                    period = records.build_record(EmploymentPeriod, None, provenance, **values)
+                    period.person_id = person_pk
+                    new_periods.append(period)
+                    existing[(person_pk, contract.number)] = period
+                    outcome.created += 1
+                    lineage = period.lineage
+                else:
+                    changes = _changes(current, values)
+                    if changes:
+                        labels = ", ".join(REVISABLE.get(name, name) for name in changes)
+                        if current.pk is None:  # created earlier in this very batch
+                            for name, value in changes.items():
+                                setattr(current, name, value)
+                        else:
+                            revised = records.revise(
+                                current,
+                                actor=ACTOR,
+                                reason=f"DSN {self.file_name} : {labels} mis à jour"[:255],
+                                provenance=provenance,
+                                **changes,
+                            )
+                            existing[(person_pk, contract.number)] = revised
+                            outcome.updated += 1
+                    else:
+                        outcome.unchanged += 1
+                    lineage = current.lineage
+                self._collect_hours(
+                    hours_by_key, lineage, person_pk, declaration, individual, contract
+                )
+        if new_periods:
+            records.store_many(new_periods, actor=ACTOR)
+        if hours_by_key:
+            self._store_hours(hours_by_key, outcome)
+
+    def _check_identity(self, individual: Individual) -> dict | None:
+        if not individual.nir:
+            return _rejection(
+                individual,
+                "temporary_number_only",
+                "Individu déclaré sans NIR (numéro technique temporaire seulement) : il ne "
+                "peut être rattaché à aucun titulaire.",
+            )
+        try:
+            validate_nir13(
+                individual.nir,
+                birth_year=individual.birth_year,
+                birth_month=individual.birth_month,
+                sex=SEX_DIGIT.get(individual.sex),
+            )
+        except NirError as error:
+            control = NIR_CONTROLS.get(error.code, "")
+            return _rejection(individual, f"nir_{error.code}", error.message, control)
+        return None
+
+    def _existing(self, siret: str, person_pks: list[int]) -> dict:
+        found = {}
+        # By person only: the (person, status) index answers it; a person has few periods,
+        # and there is no index on SIRET to scan for.
+        rows = EmploymentPeriod.objects.filter(
+            person_id__in=person_pks,
+            status__in=[RecordStatus.ACTIVE, RecordStatus.EXPIRED],
+        ).order_by("version")
+        for period in rows:
+            if period.siret == siret and period.source_kind == SourceKind.DSN:
+                found[(period.person_id, period.contract_number)] = period
+        return found
+
+    def _values(self, contract: Contract, employer: Organisation) -> dict:
+        return {
+            "employer": employer,
+            "employer_name": employer.name,
+            "siret": employer.siret,
+            "contract_number": contract.number,
+            "contract_nature": contract.nature,
+            "job_title": (contract.job_title or UNKNOWN_JOB)[:255],
+            "pcs_ese": contract.pcs_ese[:4],
+            "working_time_quotity": contract.working_time_quotity,
+            "reference_quotity": contract.reference_quotity,
+            "start_date": contract.start_date,
+            "end_date": contract.end_date,
+            "end_reason": contract.end_reason,
+        }
+
+    # --- hours ---------------------------------------------------------------------------
+
+    def _collect_hours(self, into, lineage, person_pk, declaration, individual, contract):
+        single = len(individual.contracts) == 1
+        for hours in individual.hours:
+            if hours.period_start is None or hours.period_end is None:
+                continue
+            if hours.contract_number != contract.number and not (
+                single and not hours.contract_number
+            ):
+                continue
+            key = (lineage, hours.period_start, hours.period_end)
+            entry = into.setdefault(
+                key,
+                [
+                    Decimal(0),
+                    person_pk,
+                    declaration.siret,
+                    contract.number,
+                    f"{self.file_name}:ligne {hours.line}",
+                ],
+            )
+            entry[0] += hours.hours
+
+    def _store_hours(self, hours_by_key: dict, outcome: DeclarationOutcome) -> None:
+        lineages = {key[0] for key in hours_by_key}
+        existing = {
+            (row.lineage, row.period_start, row.period_end): row
+            for row in DsnHoursWorked.objects.filter(lineage__in=lineages)
+        }
+        new, changed = [], []
+        now = timezone.now()
+        for key, (hours, person_pk, siret, number, reference) in hours_by_key.items():
+            row = existing.get(key)
+            if row is None:
+                new.append(
+                    DsnHoursWorked(
+                        lineage=key[0],
+                        person_id=person_pk,
+                        siret=siret,
+                        contract_number=number,
+                        period_start=key[1],
+                        period_end=key[2],
+                        hours=hours,
+                        deposit=self.deposit,
+                        source_reference=reference[:255],
+                        updated_at=now,
+                    )
+                )
+            elif row.hours != hours:
+                row.hours, row.deposit, row.source_reference = hours, self.deposit, reference
+                row.updated_at = now
+                changed.append(row)
+            else:
+                outcome.hours_unchanged += 1
+        bulk_insert(DsnHoursWorked, new)
+        if changed:
+            DsnHoursWorked.objects.bulk_update(
+                changed, ["hours", "deposit", "source_reference", "updated_at"]
+            )
+        outcome.hours_created += len(new)
+        outcome.hours_updated += len(changed)
+
+
+def _changes(current: EmploymentPeriod, values: dict) -> dict:
+    changes = {}
+    for name in REVISABLE:
+        value = values[name]
+        if name in ("end_date", "end_reason") and not values["end_date"]:
+            continue  # a month without S21.G00.62 does not reopen an ended contract
+        if value in (None, "") or (name == "job_title" and value == UNKNOWN_JOB):
+            continue
+        if name == "job_title" and len(value) >= 120 and current.job_title.startswith(value):
+            continue  # the DSN holds 120 characters of a longer title
+        if getattr(current, name) != value:
+            changes[name] = value
+    if current.employer_id is None:
+        changes["employer"] = values["employer"]
+    return changes
+
+
+def _rejection(individual: Individual, code: str, message: str, control: str = "") -> dict:
+    return {
+        "ligne": individual.line,
+        "nir": format_nir(individual.nir) if individual.nir else "",
+        "code": code,
+        "motif": message,
+        "controle": control,
+    }
+
+
+def naf_with_dot(code: str) -> str:
+    """ "6201Z" (DSN) -> "62.01Z" (Organisation.naf_code); "" when not a NAF code."""
+    match = _NAF.match(code or "")
+    return f"{match.group(1)}.{match.group(2)}" if match else ""
+
+
+def declaration_label(declaration: Declaration) -> str:
+    norm = dsn_dictionary.load().norm(declaration.norm_version)
+    if norm and declaration.nature in norm.nature_labels:
+        return norm.nature_labels[declaration.nature]
+    return "nature inconnue"
+
+
+def _report(deposit, reader: DsnReader, outcomes: Iterable[DeclarationOutcome], previous):
+    outcomes = list(outcomes)
+    kept = [o for o in outcomes if o.status == "intégrée"]
+    reasons = Counter()
+    for outcome in kept:
+        for rejection in outcome.rejected:
+            reasons[rejection["code"]] += 1
+    return {
+        "fichier": deposit.file_name,
+        "sha256": deposit.sha256,
+        "recu_le": deposit.received_at.isoformat(),
+        "deja_recu_le": previous.received_at.isoformat() if previous else None,
+        "encodage": reader.encoding,
+        "enveloppe": reader.has_envelope,
+        "lignes": reader.lines,
+        "anomalies_fichier": [v.as_dict() for v in reader.file_violations],
+        "declarations": [o.as_dict() for o in outcomes],
+        "totaux": {
+            "declarations": len(outcomes),
+            "declarations_integrees": len(kept),
+            "declarations_rejetees": sum(o.status == "rejetée" for o in outcomes),
+            "declarations_ignorees": sum(o.status == "ignorée" for o in outcomes),
+            "individus": sum(o.individuals for o in outcomes),
+            "individus_rattaches": sum(o.individuals - len(o.rejected) for o in kept),
+            "individus_rejetes": sum(len(o.rejected) for o in kept),
+            "periodes_creees": sum(o.created for o in kept),
+            "periodes_mises_a_jour": sum(o.updated for o in kept),
+            "periodes_inchangees": sum(o.unchanged for o in kept),
+            "heures_creees": sum(o.hours_created for o in kept),
+            "heures_mises_a_jour": sum(o.hours_updated for o in kept),
+            "heures_inchangees": sum(o.hours_unchanged for o in kept),
+        },
+        "rejets_par_motif": dict(sorted(reasons.items())),
+    }
+
+
+__all__ = ["ACTOR", "FileResult", "ingest_file", "naf_with_dot"]

@@ -1,0 +1,3 @@
+from passeport.ingest.accrochage.commands import GenerateCommand as Command
+
+__all__ = ["Command"]

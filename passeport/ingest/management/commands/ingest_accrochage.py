@@ -1,0 +1,3 @@
+from passeport.ingest.accrochage.commands import IngestCommand as Command
+
+__all__ = ["Command"]

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "certifier"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<uuid:organisation>/", views.submissions, name="submissions"),
+    path("<uuid:organisation>/deposer/", views.upload, name="upload"),
+    path("depots/<uuid:submission>/", views.submission_detail, name="submission"),
+    path(
+        "depots/<uuid:submission>/accuse.<str:fmt>",
+        views.accuse_download,
+        name="accuse",
+    ),
+]

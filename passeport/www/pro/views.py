@@ -1,0 +1,176 @@
+"""The professionals' space: their organisations, members management for administrators.
+
+Every view checks its permission (passeport.identity.permissions) on the object named in
+the URL: a member of another organisation, a non-administrator, a holder or an anonymous
+visitor is refused."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from dsfr.forms import DsfrBaseForm
+
+from passeport.api import services as api_services
+from passeport.api.models import ApiClient, ApiScope
+from passeport.identity import journal
+from passeport.identity.models import Invitation
+from passeport.identity.permissions import (
+    can_manage_api_clients,
+    can_manage_members,
+    can_remove_member,
+)
+from passeport.organisations.models import Membership, Organisation
+from passeport.users.enums import UserKind
+
+
+def _require_professional(user):
+    if not (user.is_authenticated and user.kind == UserKind.PROFESSIONAL):
+        raise PermissionDenied
+
+
+@require_GET
+def dashboard(request):
+    _require_professional(request.user)
+    memberships = request.user.memberships.select_related("organisation").order_by(
+        "organisation__name"
+    )
+    return render(request, "pro/dashboard.html", {"memberships": memberships})
+
+
+class InvitationForm(DsfrBaseForm):
+    email = forms.EmailField(
+        label="Adresse électronique professionnelle",
+        help_text="Votre collègue devra se connecter avec ProConnect sous cette adresse.",
+    )
+
+
+def _organisation_for_admin(request, public_id) -> Organisation:
+    organisation = get_object_or_404(Organisation, public_id=public_id)
+    if not can_manage_members(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+@require_http_methods(["GET", "POST"])
+def members(request, public_id):
+    organisation = _organisation_for_admin(request, public_id)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        if organisation.memberships.filter(user__email__iexact=email).exists():
+            form.add_error("email", "Cette personne est déjà membre de l'organisation.")
+        else:
+            try:
+                with transaction.atomic():
+                    invitation = Invitation.objects.create(
+                        organisation=organisation, email=email, invited_by=request.user
+                    )
+            except IntegrityError:
+                form.add_error("email", "Une invitation est déjà en attente pour cette adresse.")
+            else:
+                journal.log_membership_event("invitation_sent", request.user, invitation)
+                messages.success(request, f"Invitation enregistrée pour {email}.")
+                return redirect("pro:members", public_id=organisation.public_id)
+    return render(
+        request,
+        "pro/members.html",
+        {
+            "organisation": organisation,
+            "memberships": organisation.memberships.select_related("user").order_by(
+                "user__last_name", "pk"
+            ),
+            "invitations": organisation.invitations.pending().order_by("email"),
+            "form": form,
+        },
+    )
+
+
+@require_POST
+def remove_member(request, public_id, membership_id):
+    organisation = _organisation_for_admin(request, public_id)
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    if not can_remove_member(request.user, membership):
+        raise PermissionDenied
+    journal.log_membership_event(
+        "member_removed", request.user, membership, user=str(membership.user.public_id)
+    )
+    membership.delete()
+    messages.success(request, "Le membre a été retiré de l'organisation.")
+    return redirect("pro:members", public_id=organisation.public_id)
+
+
+@require_POST
+def revoke_invitation(request, public_id, invitation_id):
+    organisation = _organisation_for_admin(request, public_id)
+    invitation = get_object_or_404(
+        Invitation.objects.pending(), public_id=invitation_id, organisation=organisation
+    )
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    journal.log_membership_event("invitation_revoked", request.user, invitation)
+    messages.success(request, "L'invitation a été retirée.")
+    return redirect("pro:members", public_id=organisation.public_id)
+
+
+class ApiClientForm(DsfrBaseForm):
+    name = forms.CharField(
+        label="Nom du logiciel",
+        max_length=100,
+        help_text="Pour le reconnaître dans cette liste, par exemple « Logiciel de paie ».",
+    )
+    scopes = forms.MultipleChoiceField(
+        label="Droits accordés",
+        choices=ApiScope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="N'accordez que ce dont le logiciel a besoin.",
+    )
+
+
+def _organisation_for_api_admin(request, public_id) -> Organisation:
+    organisation = get_object_or_404(Organisation, public_id=public_id)
+    if not can_manage_api_clients(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+@require_http_methods(["GET", "POST"])
+def api_clients(request, public_id):
+    organisation = _organisation_for_api_admin(request, public_id)
+    form = ApiClientForm(request.POST or None)
+    created = secret = None
+    if request.method == "POST" and form.is_valid():
+        created, secret = api_services.create_client(
+            organisation,
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            created_by=request.user,
+        )
+        form = ApiClientForm()
+    response = render(
+        request,
+        "pro/api_clients.html",
+        {
+            "organisation": organisation,
+            "clients": organisation.api_clients.order_by("-created_at"),
+            "form": form,
+            "created": created,
+            "secret": secret,
+        },
+    )
+    # The secret is shown once: never stored by a cache or the browser's history.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def revoke_api_client(request, public_id, client_id):
+    organisation = _organisation_for_api_admin(request, public_id)
+    client = get_object_or_404(ApiClient, public_id=client_id, organisation=organisation)
+    api_services.revoke_client(client, revoked_by=request.user)
+    messages.success(
+        request, f"Le client « {client.name} » est révoqué ; ses jetons ne valent plus."
+    )
+    return redirect("pro:api_clients", public_id=organisation.public_id)
