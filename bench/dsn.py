@@ -9,10 +9,14 @@ of the ingest process for two file sizes (flat if streaming holds); the same fil
 The persons are inserted in bulk first (valid NIRs, employers); the files are written by
 `generate_dsn --from-database`, so every individual matches a person. Each step runs in
 its own process (`python -m bench.dsn <step>`), so that memory figures are the ingest's.
+Establishments have realistic sizes (BENCH_DSN_PER_ESTABLISHMENT=0, the default; 50 gives
+many small declarations). The benchmark uses databases of its own (var/bench-dsn.sqlite3,
+passeport_bench_dsn or BENCH_DSN_DATABASE), so that it never collides with another run.
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -26,10 +30,32 @@ TABLES = {
 }
 
 
+def own_database(url: str) -> str:
+    """A database of this benchmark's own (other benchmarks share var/bench.sqlite3 and
+    passeport_bench): var/bench-dsn.sqlite3, or passeport_bench_dsn next to `url`."""
+    if url.startswith("sqlite"):
+        path = ROOT / "var" / "bench-dsn.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    base, _name = url.rsplit("/", 1)
+    name = os.environ.get("BENCH_DSN_DATABASE", "passeport_bench_dsn")
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
 def run(url, manage, options):
     individuals = int(os.environ.get("BENCH_DSN_INDIVIDUALS", 100_000))
+    url = own_database(url)
     small = max(1, individuals // 4)
-    work = ROOT / "var" / "bench-dsn"
+    # 0: realistic establishment sizes (1 to 2,000 employees); 50: many small declarations.
+    per_establishment = os.environ.get("BENCH_DSN_PER_ESTABLISHMENT", "0")
+    work = ROOT / "var" / f"bench-dsn-{os.getpid()}"
     work.mkdir(parents=True, exist_ok=True)
     manage(url, "migrate", "--noinput")
     seeded = _step(url, "seed", str(individuals))
@@ -47,6 +73,8 @@ def run(url, manage, options):
             "--output",
             str(path),
             "--from-database",
+            "--per-establishment",
+            per_establishment,
         )
         files[size] = path
         mb = path.stat().st_size / 1e6
@@ -76,8 +104,10 @@ def run(url, manage, options):
         f"{individuals / again['seconds']:,.0f} individus/s, {unchanged:,} périodes inchangées, "
         f"{again['totals']['periodes_creees']} créées"
     )
+    shutil.rmtree(work, ignore_errors=True)
     return {
         "individuals": individuals,
+        "per_establishment": per_establishment,
         "ingest_s": round(big["seconds"], 2),
         "individuals_per_s": round(rate),
         "periods_created": big["totals"]["periodes_creees"],

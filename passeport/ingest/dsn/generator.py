@@ -33,6 +33,9 @@ JOBS = [
     ("621a", "Conducteur d'engins"),
     ("463a", "Technicien commercial"),
 ]
+# Establishment sizes (employees) as in France: few large establishments employ a large
+# share of the employees. (lowest, highest, share of the employees) per size class.
+SIZE_CLASSES = [(1, 9, 0.20), (10, 49, 0.22), (50, 249, 0.23), (250, 2000, 0.35)]
 TRADES = [("6201Z", "Informatique"), ("1071C", "Boulangerie"), ("8610Z", "Clinique")]
 SEX_CODE = {"M": "01", "F": "02"}
 
@@ -252,6 +255,19 @@ def _declaration(writer, establishment, individuals, month, last, order) -> int:
     return count
 
 
+def establishment_sizes(rng: random.Random, per_establishment: int = 0) -> Iterator[int]:
+    """Sizes of the establishments one after another: `per_establishment` each, or when 0,
+    realistic sizes (a class drawn so that each holds its share of the employees, then a
+    size log-uniform in the class)."""
+    if per_establishment > 0:
+        while True:
+            yield per_establishment
+    weights = [share / ((low * high) ** 0.5) for low, high, share in SIZE_CLASSES]
+    while True:
+        low, high, _share = rng.choices(SIZE_CLASSES, weights)[0]
+        yield max(low, min(high, round(low * (high / low) ** rng.random())))
+
+
 # --- synthetic people -----------------------------------------------------------------------
 
 
@@ -262,8 +278,9 @@ def synthetic_groups(
     used: set[str] = set()
     sirets: set[str] = set()
     remaining = individuals
+    sizes = establishment_sizes(random.Random(seed + 1), per_establishment)
     while remaining > 0:
-        size = min(per_establishment, remaining)
+        size = min(next(sizes), remaining)
         remaining -= size
         while True:
             siret = make_siret(
@@ -392,9 +409,12 @@ def database_groups(
     )
     chunk: list[int] = []
     index = 0
+    sizes = establishment_sizes(random.Random(seed + 1), per_establishment)
+    size = next(sizes)
     for pk in without.iterator(chunk_size=5000):
         chunk.append(pk)
-        if len(chunk) == per_establishment:
+        if len(chunk) == size:
+            size = next(sizes)
             siret, naf, name = employers[index % len(employers)]
             index += 1
             yield Establishment(siret, naf.replace(".", ""), name), _new_people(chunk, month, rng)

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from passeport.core.bulk import bulk_insert
@@ -161,6 +162,7 @@ def ingest_file(
         outcomes.append(loader.declaration(declaration))
         if progress is not None:
             progress(reader.bytes_read)
+    loader.flush()
     if progress is not None:
         progress(reader.bytes_read)
     report = _report(deposit, reader, outcomes, previous)
@@ -186,14 +188,58 @@ def ingest_file(
     return FileResult(deposit, outcomes, report)
 
 
+class _Pending:
+    """A declaration read whole and without violation, waiting to be written with others."""
+
+    __slots__ = ("declaration", "individuals", "outcome")
+
+    def __init__(self, declaration, outcome, individuals):
+        self.declaration = declaration
+        self.outcome = outcome
+        self.individuals = individuals
+
+
+class _Current:
+    """What the loader needs of a period already in the database (read as one tuple)."""
+
+    __slots__ = (
+        "contract_nature",
+        "employer_id",
+        "end_date",
+        "end_reason",
+        "job_title",
+        "lineage",
+        "pcs_ese",
+        "pk",
+        "reference_quotity",
+        "start_date",
+        "working_time_quotity",
+    )
+
+    def __init__(self, *values):
+        for name, value in zip(self.__slots__, values, strict=True):
+            setattr(self, name, value)
+
+
 class _Loader:
+    """Writes declarations in groups: the small ones (up to `batch_size` individuals) are
+    read whole first, so that their violations are known before anything is written, then
+    several of them are written together in one transaction (one person query, one period
+    query, one insert per table, one journal append). A declaration that does not fit in a
+    group is written as it streams, in a transaction of its own. A group that fails is
+    written again one declaration per transaction, so that each stays all or nothing."""
+
     def __init__(self, deposit: DsnDeposit, file_name: str, received_at, batch_size: int):
         self.deposit = deposit
         self.file_name = file_name
         self.received_at = received_at
         self.batch_size = batch_size
+        self._employers: dict[str, Organisation] = {}  # per file; cleared on rollback
+        self._pending: list[_Pending] = []
+        self._pending_individuals = 0
 
     def declaration(self, declaration: Declaration) -> DeclarationOutcome:
+        """The declaration's outcome; filled in when its group is written (`flush`)."""
         outcome = DeclarationOutcome(declaration)
         if not declaration.supported:
             outcome.individuals = sum(1 for _ in declaration.individuals())
@@ -204,61 +250,234 @@ class _Loader:
                 f"{', '.join(SUPPORTED_NATURES)} alimentent les périodes d'emploi."
             )
             return outcome
+        individuals = declaration.individuals()
+        first = list(itertools.islice(individuals, self.batch_size + 1))
+        if len(first) <= self.batch_size:
+            # Read whole: its violations, if any, are all known.
+            outcome.individuals = len(first)
+            if declaration.violation_count:
+                _reject(outcome)
+                return outcome
+            self._pending.append(_Pending(declaration, outcome, first))
+            self._pending_individuals += len(first)
+            if self._pending_individuals >= self.batch_size:
+                self.flush()
+            return outcome
+        self.flush()  # keep the file's order in the journal
         try:
             with transaction.atomic():
-                self._load(declaration, outcome)
+                self._stream(declaration, outcome, first, individuals)
                 if declaration.violation_count:
                     raise _Rejected
         except _Rejected:
-            rejected = DeclarationOutcome(declaration, status="rejetée")
-            rejected.individuals = outcome.individuals
-            rejected.reason = (
-                f"Déclaration rejetée ({declaration.violation_count} anomalie(s)) : "
-                "rien n'en a été conservé."
-            )
-            return rejected
+            self._employers.clear()
+            _reject(outcome)
+        except BaseException:
+            self._employers.clear()
+            raise
         return outcome
 
-    def _load(self, declaration: Declaration, outcome: DeclarationOutcome) -> None:
-        individuals = declaration.individuals()
-        first = list(itertools.islice(individuals, self.batch_size))
-        if declaration.violation_count:
-            outcome.individuals = len(first) + sum(1 for _ in individuals)
-            raise _Rejected
-        employer = self._employer(declaration) if declaration.siret else None
-        provenance_base = (employer, declaration)
+    def flush(self) -> None:
+        """Writes the declarations waiting, together; one by one if that fails."""
+        pending, self._pending, self._pending_individuals = self._pending, [], 0
+        if not pending:
+            return
+        try:
+            with transaction.atomic():
+                self._write(pending)
+            return
+        except Exception:
+            if len(pending) == 1:
+                self._employers.clear()
+                raise
+        # Again, one declaration per transaction: those before the failing one are kept,
+        # the failing one keeps nothing and its error goes up, as when written alone.
+        self._employers.clear()
+        for item in pending:
+            _reset(item.outcome)
+        for item in pending:
+            try:
+                with transaction.atomic():
+                    self._write([item])
+            except Exception:
+                self._employers.clear()
+                raise
+
+    def _stream(self, declaration, outcome, first, individuals) -> None:
+        """A large declaration, written batch by batch inside the caller's transaction."""
         batch = first
         while batch:
             outcome.individuals += len(batch)
             if declaration.violation_count:
-                # A later violation rejects the declaration: read on, write nothing more.
+                # A violation rejects the declaration: read on, write nothing more.
                 outcome.individuals += sum(1 for _ in individuals)
                 raise _Rejected
-            self._batch(batch, provenance_base, outcome)
+            self._write([_Pending(declaration, outcome, batch)], log=False)
             batch = list(itertools.islice(individuals, self.batch_size))
-        if outcome.created or outcome.hours_created or outcome.hours_updated:
-            journal.log(
-                journal.Event(
-                    ACTOR,
-                    "dsn.declaration.loaded",
-                    "ingest.DsnDeposit",
-                    str(self.deposit.public_id),
-                    payload={
-                        "declaration": declaration.index,
-                        "siret": declaration.siret,
-                        "periods_created": outcome.created,
-                        "periods_updated": outcome.updated,
-                        "hours_created": outcome.hours_created,
-                        "hours_updated": outcome.hours_updated,
-                    },
-                )
+        if declaration.violation_count:
+            raise _Rejected
+        self._log([outcome])
+
+    # --- writing a group -----------------------------------------------------------------
+
+    def _write(self, items: list[_Pending], *, log: bool = True) -> None:
+        self._fetch_employers({item.declaration.siret for item in items} - {""})
+        # Identities, then one query for the persons of the whole group.
+        checked: list[tuple[_Pending, list[tuple[str, Individual]]]] = []
+        for item in items:
+            kept = []
+            for individual in item.individuals:
+                problem = self._check_identity(individual)
+                if problem:
+                    item.outcome.rejected.append(problem)
+                else:
+                    kept.append((nir_lookup_hash(individual.nir), individual))
+            checked.append((item, kept))
+        wanted = {nir_hash for _item, kept in checked for nir_hash, _ in kept}
+        persons = {}
+        for chunk in _chunks(list(wanted), 5000):
+            for row in Person.objects.filter(nir_hash__in=chunk).values_list(
+                "nir_hash", "pk", "birth_name_key"
+            ):
+                persons[row[0]] = row
+        matched_by_item = []
+        person_pks = set()
+        for item, kept in checked:
+            matched: list[tuple[int, Individual]] = []
+            for nir_hash, individual in kept:
+                row = persons.get(nir_hash)
+                if row is None or row[2] != name_key(individual.birth_name):
+                    # The slow path, for its precise reason (unknown NIR, other birth name).
+                    try:
+                        person = match_by_nir(individual.nir, individual.birth_name)
+                    except MatchError as error:
+                        item.outcome.rejected.append(
+                            _rejection(individual, error.code, error.message)
+                        )
+                        continue
+                    matched.append((person.pk, individual))
+                else:
+                    matched.append((row[1], individual))
+            if item.declaration.siret:
+                person_pks.update(pk for pk, _ in matched)
+            matched_by_item.append((item, matched))
+        existing = self._existing(person_pks)
+        group = _Group()
+        hours_by_item = []
+        for item, matched in matched_by_item:
+            declaration = item.declaration
+            if not declaration.siret:
+                continue
+            employer = self._employer(declaration)
+            if matched:
+                hours_by_key = self._periods(item, matched, employer, existing, group)
+                if hours_by_key:
+                    hours_by_item.append((item.outcome, hours_by_key))
+        if hours_by_item:
+            # Hours last, in the file's order: one query for those already stored.
+            hours_existing = self._existing_hours(
+                {key[0] for _o, by_key in hours_by_item for key in by_key} - group.new_lineages
             )
+            for outcome, hours_by_key in hours_by_item:
+                self._hours(hours_by_key, outcome, hours_existing, group)
+        group.write()
+        if log:
+            self._log([item.outcome for item in items])
+
+    def _periods(self, item, matched, employer, existing, group) -> dict:
+        declaration, outcome = item.declaration, item.outcome
+        siret = declaration.siret
+        hours_by_key: dict[tuple, list] = {}
+        provenance = None
+        for person_pk, individual in matched:
+            for contract in individual.contracts:
+                if not contract.number or contract.start_date is None:
+                    continue
+                values = self._values(contract, employer)
+                key = (siret, person_pk, contract.number)
+                current = existing.get(key)
+                reference = f"{self.file_name}:ligne {contract.line}"
+                if provenance is None or provenance.reference != reference:
+                    provenance = records.Provenance(
+                        SourceKind.DSN, self.received_at, employer, reference
+                    )
+                if current is None:
+                    period = records.build_record(EmploymentPeriod, None, provenance, **values)
+                    period.person_id = person_pk
+                    group.periods.append(period)
+                    group.created_by[id(period)] = outcome
+                    group.new_lineages.add(period.lineage)
+                    existing[key] = period
+                    outcome.created += 1
+                    lineage = period.lineage
+                else:
+                    changes = _changes(current, values)
+                    if changes:
+                        labels = ", ".join(REVISABLE.get(name, name) for name in changes)
+                        if current.pk is None and group.created_by.get(id(current)) is outcome:
+                            # Created earlier in this very declaration.
+                            for name, value in changes.items():
+                                setattr(current, name, value)
+                        else:
+                            if current.pk is None:
+                                # Created by an earlier declaration of the group: written
+                                # first, so that this one revises it as if alone.
+                                group.write()
+                                current.pk = EmploymentPeriod.objects.values_list(
+                                    "pk", flat=True
+                                ).get(public_id=current.public_id)
+                            revised = records.revise(
+                                EmploymentPeriod(pk=current.pk),
+                                actor=ACTOR,
+                                reason=f"DSN {self.file_name} : {labels} mis à jour"[:255],
+                                provenance=provenance,
+                                **changes,
+                            )
+                            existing[key] = revised
+                            outcome.updated += 1
+                    else:
+                        outcome.unchanged += 1
+                    lineage = current.lineage
+                self._collect_hours(
+                    hours_by_key, lineage, person_pk, declaration, individual, contract
+                )
+        return hours_by_key
+
+    def _log(self, outcomes: list[DeclarationOutcome]) -> None:
+        events = [
+            journal.Event(
+                ACTOR,
+                "dsn.declaration.loaded",
+                "ingest.DsnDeposit",
+                str(self.deposit.public_id),
+                payload={
+                    "declaration": outcome.declaration.index,
+                    "siret": outcome.declaration.siret,
+                    "periods_created": outcome.created,
+                    "periods_updated": outcome.updated,
+                    "hours_created": outcome.hours_created,
+                    "hours_updated": outcome.hours_updated,
+                },
+            )
+            for outcome in outcomes
+            if outcome.created or outcome.hours_created or outcome.hours_updated
+        ]
+        if events:
+            journal.append(events)
 
     # --- the establishment ---------------------------------------------------------------
 
+    def _fetch_employers(self, sirets: set[str]) -> None:
+        missing = [siret for siret in sirets if siret not in self._employers]
+        for chunk in _chunks(missing, 2000):
+            for organisation in Organisation.objects.filter(siret__in=chunk):
+                self._employers[organisation.siret] = organisation
+
     def _employer(self, declaration: Declaration) -> Organisation:
         siret = declaration.siret
-        organisation = Organisation.objects.filter(siret=siret).first()
+        organisation = self._employers.get(siret)
+        if organisation is None:
+            organisation = Organisation.objects.filter(siret=siret).first()
         if organisation is None:
             # The DSN carries no establishment name (S21.G00.06 / .11 have none in
             # P24V01–P26V01): the emitter's name when it is the company itself.
@@ -275,89 +494,8 @@ class _Loader:
         elif not organisation.is_employer:
             organisation.is_employer = True
             organisation.save(update_fields=["is_employer"])
+        self._employers[siret] = organisation
         return organisation
-
-    # --- a batch of individuals ----------------------------------------------------------
-
-    def _batch(self, batch: list[Individual], provenance_base, outcome: DeclarationOutcome):
-        employer, declaration = provenance_base
-        checked: dict[str, Individual] = {}
-        for individual in batch:
-            problem = self._check_identity(individual)
-            if problem:
-                outcome.rejected.append(problem)
-            else:
-                checked[nir_lookup_hash(individual.nir)] = individual
-        persons = {
-            row[0]: row
-            for row in Person.objects.filter(nir_hash__in=list(checked)).values_list(
-                "nir_hash", "pk", "birth_name_key"
-            )
-        }
-        matched: list[tuple[int, Individual]] = []
-        for nir_hash, individual in checked.items():
-            row = persons.get(nir_hash)
-            if row is None or row[2] != name_key(individual.birth_name):
-                # The slow path, for its precise reason (unknown NIR, other birth name).
-                try:
-                    person = match_by_nir(individual.nir, individual.birth_name)
-                except MatchError as error:
-                    outcome.rejected.append(_rejection(individual, error.code, error.message))
-                    continue
-                matched.append((person.pk, individual))
-            else:
-                matched.append((row[1], individual))
-        if not matched or employer is None:
-            return
-        existing = self._existing(declaration.siret, [pk for pk, _ in matched])
-        new_periods: list[EmploymentPeriod] = []
-        hours_by_key: dict[tuple, list] = {}
-        for person_pk, individual in matched:
-            for contract in individual.contracts:
-                if not contract.number or contract.start_date is None:
-                    continue
-                values = self._values(contract, employer)
-                current = existing.get((person_pk, contract.number))
-                provenance = records.Provenance(
-                    SourceKind.DSN,
-                    self.received_at,
-                    employer,
-                    f"{self.file_name}:ligne {contract.line}",
-                )
-                if current is None:
-                    period = records.build_record(EmploymentPeriod, None, provenance, **values)
-                    period.person_id = person_pk
-                    new_periods.append(period)
-                    existing[(person_pk, contract.number)] = period
-                    outcome.created += 1
-                    lineage = period.lineage
-                else:
-                    changes = _changes(current, values)
-                    if changes:
-                        labels = ", ".join(REVISABLE.get(name, name) for name in changes)
-                        if current.pk is None:  # created earlier in this very batch
-                            for name, value in changes.items():
-                                setattr(current, name, value)
-                        else:
-                            revised = records.revise(
-                                current,
-                                actor=ACTOR,
-                                reason=f"DSN {self.file_name} : {labels} mis à jour"[:255],
-                                provenance=provenance,
-                                **changes,
-                            )
-                            existing[(person_pk, contract.number)] = revised
-                            outcome.updated += 1
-                    else:
-                        outcome.unchanged += 1
-                    lineage = current.lineage
-                self._collect_hours(
-                    hours_by_key, lineage, person_pk, declaration, individual, contract
-                )
-        if new_periods:
-            records.store_many(new_periods, actor=ACTOR)
-        if hours_by_key:
-            self._store_hours(hours_by_key, outcome)
 
     def _check_identity(self, individual: Individual) -> dict | None:
         if not individual.nir:
@@ -379,17 +517,24 @@ class _Loader:
             return _rejection(individual, f"nir_{error.code}", error.message, control)
         return None
 
-    def _existing(self, siret: str, person_pks: list[int]) -> dict:
+    def _existing(self, person_pks: set[int]) -> dict:
+        """The periods in force of these persons from the DSN, by (SIRET, person, contract
+        number); a later version wins."""
         found = {}
         # By person only: the (person, status) index answers it; a person has few periods,
         # and there is no index on SIRET to scan for.
-        rows = EmploymentPeriod.objects.filter(
-            person_id__in=person_pks,
-            status__in=[RecordStatus.ACTIVE, RecordStatus.EXPIRED],
-        ).order_by("version")
-        for period in rows:
-            if period.siret == siret and period.source_kind == SourceKind.DSN:
-                found[(period.person_id, period.contract_number)] = period
+        for chunk in _chunks(sorted(person_pks), 5000):
+            rows = (
+                EmploymentPeriod.objects.filter(
+                    person_id__in=chunk,
+                    status__in=[RecordStatus.ACTIVE, RecordStatus.EXPIRED],
+                    source_kind=SourceKind.DSN,
+                )
+                .order_by("version")
+                .values_list("siret", "person_id", "contract_number", *_Current.__slots__)
+            )
+            for siret, person_id, number, *values in rows:
+                found[(siret, person_id, number)] = _Current(*values)
         return found
 
     def _values(self, contract: Contract, employer: Organisation) -> dict:
@@ -411,6 +556,8 @@ class _Loader:
     # --- hours ---------------------------------------------------------------------------
 
     def _collect_hours(self, into, lineage, person_pk, declaration, individual, contract):
+        if not individual.hours:
+            return
         single = len(individual.contracts) == 1
         for hours in individual.hours:
             if hours.period_start is None or hours.period_end is None:
@@ -420,56 +567,126 @@ class _Loader:
             ):
                 continue
             key = (lineage, hours.period_start, hours.period_end)
-            entry = into.setdefault(
-                key,
-                [
+            entry = into.get(key)
+            if entry is None:
+                entry = into[key] = [
                     Decimal(0),
                     person_pk,
                     declaration.siret,
                     contract.number,
                     f"{self.file_name}:ligne {hours.line}",
-                ],
-            )
+                ]
             entry[0] += hours.hours
 
-    def _store_hours(self, hours_by_key: dict, outcome: DeclarationOutcome) -> None:
-        lineages = {key[0] for key in hours_by_key}
-        existing = {
-            (row.lineage, row.period_start, row.period_end): row
-            for row in DsnHoursWorked.objects.filter(lineage__in=lineages)
-        }
-        new, changed = [], []
-        now = timezone.now()
+    def _existing_hours(self, lineages: set) -> dict:
+        """The hours already stored for these lineages (of periods found in the database:
+        a period created by this group has none)."""
+        found = {}
+        for chunk in _chunks(sorted(lineages), 5000):
+            for pk, lineage, start, end, hours in DsnHoursWorked.objects.filter(
+                lineage__in=chunk
+            ).values_list("pk", "lineage", "period_start", "period_end", "hours"):
+                found[(lineage, start, end)] = [pk, hours, None]
+        return found
+
+    def _hours(self, hours_by_key: dict, outcome, existing: dict, group) -> None:
+        now = group.now
         for key, (hours, person_pk, siret, number, reference) in hours_by_key.items():
             row = existing.get(key)
             if row is None:
-                new.append(
-                    DsnHoursWorked(
-                        lineage=key[0],
-                        person_id=person_pk,
-                        siret=siret,
-                        contract_number=number,
-                        period_start=key[1],
-                        period_end=key[2],
+                new = _new_hours(
+                    {
+                        "id": None,
+                        "lineage": key[0],
+                        "person_id": person_pk,
+                        "siret": siret,
+                        "contract_number": number,
+                        "period_start": key[1],
+                        "period_end": key[2],
+                        "hours": hours,
+                        "deposit_id": self.deposit.pk,
+                        "source_reference": reference[:255],
+                        "updated_at": now,
+                    }
+                )
+                group.hours.append(new)
+                existing[key] = [None, hours, new]
+                outcome.hours_created += 1
+            elif row[1] != hours:
+                row[1] = hours
+                if row[0] is None:  # created by this group: not written yet
+                    unsaved = row[2]
+                    unsaved.hours, unsaved.source_reference = hours, reference[:255]
+                else:
+                    group.changed_hours[row[0]] = DsnHoursWorked(
+                        pk=row[0],
                         hours=hours,
-                        deposit=self.deposit,
-                        source_reference=reference[:255],
+                        deposit_id=self.deposit.pk,
+                        source_reference=reference,
                         updated_at=now,
                     )
-                )
-            elif row.hours != hours:
-                row.hours, row.deposit, row.source_reference = hours, self.deposit, reference
-                row.updated_at = now
-                changed.append(row)
+                outcome.hours_updated += 1
             else:
                 outcome.hours_unchanged += 1
-        bulk_insert(DsnHoursWorked, new)
-        if changed:
+
+
+class _Group:
+    """The rows a group of declarations writes, one insert per table."""
+
+    def __init__(self):
+        self.now = timezone.now()
+        self.periods: list[EmploymentPeriod] = []
+        self.created_by: dict[int, DeclarationOutcome] = {}
+        self.new_lineages: set = set()
+        self.hours: list[DsnHoursWorked] = []
+        self.changed_hours: dict[int, DsnHoursWorked] = {}
+
+    def write(self) -> None:
+        if self.periods:
+            records.store_many(self.periods, actor=ACTOR)
+            self.periods = []
+        if self.hours:
+            bulk_insert(DsnHoursWorked, self.hours)
+            self.hours = []
+        if self.changed_hours:
             DsnHoursWorked.objects.bulk_update(
-                changed, ["hours", "deposit", "source_reference", "updated_at"]
+                list(self.changed_hours.values()),
+                ["hours", "deposit", "source_reference", "updated_at"],
             )
-        outcome.hours_created += len(new)
-        outcome.hours_updated += len(changed)
+            self.changed_hours = {}
+
+
+_HOURS_ATTNAMES = frozenset(field.attname for field in DsnHoursWorked._meta.concrete_fields)
+
+
+def _new_hours(values: dict) -> DsnHoursWorked:
+    """An unsaved row built without `Model.__init__` (its cost shows on 100,000 rows):
+    every concrete field is given, as `__init__` would set it."""
+    assert values.keys() == _HOURS_ATTNAMES
+    row = DsnHoursWorked.__new__(DsnHoursWorked)
+    row.__dict__.update(values)
+    row._state = ModelState()
+    return row
+
+
+def _chunks(values: list, size: int):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _reset(outcome: DeclarationOutcome) -> None:
+    outcome.created = outcome.updated = outcome.unchanged = 0
+    outcome.hours_created = outcome.hours_updated = outcome.hours_unchanged = 0
+    outcome.rejected = []
+
+
+def _reject(outcome: DeclarationOutcome) -> None:
+    _reset(outcome)
+    outcome.status = "rejetée"
+    outcome.reason = (
+        f"Déclaration rejetée ({outcome.declaration.violation_count} anomalie(s)) : "
+        "rien n'en a été conservé."
+    )
 
 
 def _changes(current: EmploymentPeriod, values: dict) -> dict:

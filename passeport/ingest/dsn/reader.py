@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import re
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,10 @@ from pathlib import Path
 from . import dictionary as dsn_dictionary
 
 SUPPORTED_NATURES = {"01": "DSN mensuelle", "07": "Signalement fin de contrat de travail unique"}
+_CHUNK = 1 << 20  # bytes read at a time
+# Values found valid are remembered per rubrique (up to this many each), so that a value
+# seen before (codes, dates, amounts) is not checked again; never for the NIR rubriques.
+_KNOWN_VALUES = 2048
 MAX_VIOLATIONS = 200  # per declaration: enough to act on, bounded memory on a broken file
 SENSITIVE = frozenset({"S21.G00.30.001", "S21.G00.31.008", "S21.G00.30.020"})
 # What the extraction cannot do without (the dictionary has no "mandatory" column).
@@ -205,6 +210,8 @@ class DsnReader:
         self._envelope_groups = 0
         self._group_dsn = 0
         self._lot_closed = False
+        self._known: dict[str, dict[str, dict[str, set[str]]]] = {}  # norm, block, number
+        self._mandatory: dict[tuple, tuple] = {}
 
     # --- public ------------------------------------------------------------------------
 
@@ -234,8 +241,10 @@ class DsnReader:
 
     # --- lines ---------------------------------------------------------------------------
 
-    def _texts(self) -> Iterator[tuple[int, str, str]]:
-        """(line number, text, reason the line cannot be read or "")."""
+    def _texts(self) -> Iterator[tuple[int, list]]:
+        """(first line number, lines) per chunk of the file: the lines as texts when the
+        chunk is ASCII (the common case, decoded at once), else as (text, reason the line
+        cannot be read or "") pairs."""
         decided = None  # "utf-8" or "iso-8859-1" once a non-ASCII line was seen
         with self.path.open("rb") as handle:
             head = handle.read(4)
@@ -250,60 +259,121 @@ class DsnReader:
                     )
                 )
                 return
-            for number, raw in enumerate(handle, 1):
-                self.lines = number
-                self.bytes_read += len(raw)
-                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                    raw, decided, self.encoding = raw[3:], "utf-8", "utf-8"
-                raw = raw.rstrip(b"\r\n")
-                if raw.isascii():
-                    yield number, raw.decode("ascii"), ""
-                    continue
-                try:
-                    text, encoding = raw.decode("utf-8"), "utf-8"
-                except UnicodeDecodeError:
-                    text, encoding = raw.decode("iso-8859-1"), "iso-8859-1"
-                if decided is None:
-                    decided = self.encoding = encoding
-                if decided != encoding:
-                    reason = (
-                        f"Ligne en {encoding.upper()} dans un fichier en {decided.upper()} "
-                        "(encodage mixte)."
-                    )
-                elif any("\x80" <= char <= "\x9f" or char < " " for char in text):
-                    reason = "Caractère de contrôle ou hors ISO-8859-1 (fichier en Windows-1252 ?)."
+            number = 0
+            rest = b""
+            while True:
+                chunk = handle.read(_CHUNK)
+                if chunk:
+                    data = rest + chunk
+                    cut = data.rfind(b"\n") + 1
+                    if not cut:
+                        rest = data
+                        continue
+                    data, rest = data[:cut], data[cut:]
+                elif rest:
+                    data, rest = rest, b""
                 else:
-                    reason = ""
-                yield number, text, reason
+                    return
+                self.bytes_read += len(data)
+                raws = data.split(b"\n")
+                if not raws[-1]:
+                    raws.pop()
+                if number == 0 and raws and raws[0].startswith(b"\xef\xbb\xbf"):
+                    raws[0], decided, self.encoding = raws[0][3:], "utf-8", "utf-8"
+                    data = None
+                first = number + 1
+                number += len(raws)
+                self.lines = number
+                text = None
+                if data is not None:
+                    text, decided = _decode_chunk(data, decided)
+                if text is not None:
+                    if decided is not None:
+                        self.encoding = decided
+                    texts = text.split("\n")
+                    if not texts[-1]:
+                        texts.pop()
+                    yield first, [text.rstrip("\r") for text in texts]
+                    continue
+                lines = []
+                for raw in raws:
+                    raw = raw.rstrip(b"\r\n")
+                    if raw.isascii():
+                        lines.append((raw.decode("ascii"), ""))
+                        continue
+                    try:
+                        text, encoding = raw.decode("utf-8"), "utf-8"
+                    except UnicodeDecodeError:
+                        text, encoding = raw.decode("iso-8859-1"), "iso-8859-1"
+                    if decided is None:
+                        decided = self.encoding = encoding
+                    if decided != encoding:
+                        reason = (
+                            f"Ligne en {encoding.upper()} dans un fichier en {decided.upper()} "
+                            "(encodage mixte)."
+                        )
+                    elif any("\x80" <= char <= "\x9f" or char < " " for char in text):
+                        reason = (
+                            "Caractère de contrôle ou hors ISO-8859-1 (fichier en Windows-1252 ?)."
+                        )
+                    else:
+                        reason = ""
+                    lines.append((text, reason))
+                yield first, lines
 
     def _block_instances(self):
         """(block, {field: (value, line)}, first line, line violations) per block instance."""
         block, fields, first, last_field, pending = None, {}, 0, "", []
-        for number, text, reason in self._texts():
-            if not reason and not text.strip():
-                continue
-            rubrique = text[:14]
-            if not reason and (
-                len(text) < 17
-                or text[14:16] != ",'"
-                or text[-1] != "'"
-                or rubrique[0] != "S"
-                or rubrique[3] != "."
-                or rubrique[10] != "."
-            ):
-                reason = "Ligne mal formée : attendu Sxx.Gxx.xx.xxx,'valeur'."
-            if reason:
-                shown = rubrique if rubrique[:1] == "S" and rubrique[3:4] == "." else ""
-                pending.append(Violation(number, shown, reason))
-                continue
-            name, number_in_block = rubrique[:10], rubrique[11:]
-            if name != block or number_in_block <= last_field:
-                if block is not None:
-                    yield block, fields, first, pending
-                    pending = []
-                block, fields, first = name, {}, number
-            fields[number_in_block] = (text[16:-1], number)
-            last_field = number_in_block
+        for start, lines in self._texts():
+            number = start - 1
+            for line in lines:
+                number += 1
+                if line.__class__ is str:
+                    text, reason = line, ""
+                    # A well-formed line (nearly all of them), checked in one expression.
+                    if (
+                        len(text) > 16
+                        and text[14:16] == ",'"
+                        and text[-1] == "'"
+                        and text[0] == "S"
+                        and text[3] == "."
+                        and text[10] == "."
+                    ):
+                        name, number_in_block = text[:10], text[11:14]
+                        if name != block or number_in_block <= last_field:
+                            if block is not None:
+                                yield block, fields, first, pending
+                                pending = []
+                            block, fields, first = name, {}, number
+                        fields[number_in_block] = (text[16:-1], number)
+                        last_field = number_in_block
+                        continue
+                else:
+                    text, reason = line
+                if not reason and not text.strip():
+                    continue
+                rubrique = text[:14]
+                if not reason and (
+                    len(text) < 17
+                    or text[14:16] != ",'"
+                    or text[-1] != "'"
+                    or rubrique[0] != "S"
+                    or rubrique[3] != "."
+                    or rubrique[10] != "."
+                ):
+                    reason = "Ligne mal formée : attendu Sxx.Gxx.xx.xxx,'valeur'."
+                if reason:
+                    shown = rubrique if rubrique[:1] == "S" and rubrique[3:4] == "." else ""
+                    pending.append(Violation(number, shown, reason))
+                    continue
+                name, number_in_block = rubrique[:10], rubrique[11:]
+                if name != block or number_in_block <= last_field:
+                    if block is not None:
+                        yield block, fields, first, pending
+                        pending = []
+                    block, fields, first = name, {}, number
+                fields[number_in_block] = (text[16:-1], number)
+                last_field = number_in_block
         if block is not None:
             yield block, fields, first, pending
         elif pending:
@@ -378,7 +448,10 @@ class DsnReader:
         parent = spec.parent
         if parent is None:
             self._close_to(None)
-        elif not any(open_.block == parent for open_ in self._stack):
+        elif not self._stack or (
+            self._stack[-1].block != parent
+            and not any(open_.block == parent for open_ in self._stack)
+        ):
             self._violation(
                 line,
                 block,
@@ -411,20 +484,34 @@ class DsnReader:
             self._close_open(self._stack.pop())
 
     def _close_open(self, open_: _Open) -> None:
-        nature_blocks = None
-        if self._declaration is not None and self._envoi is not None and self._envoi.norm:
-            nature_blocks = self._envoi.norm.nature_blocks.get(self._declaration.nature)
-        if not nature_blocks or open_.block not in nature_blocks:
+        declaration, envoi = self._declaration, self._envoi
+        if declaration is None or envoi is None or not envoi.norm:
             return
-        for child in self._children(open_.block):
-            spec = self.dictionary.blocks[child]
-            if spec.lower and child in nature_blocks and open_.children[child] < spec.lower:
+        key = (envoi.norm.version, declaration.nature, open_.block)
+        mandatory = self._mandatory.get(key)
+        if mandatory is None:
+            mandatory = self._mandatory[key] = self._mandatory_children(
+                envoi.norm, declaration.nature, open_.block
+            )
+        for child, spec in mandatory:
+            if open_.children[child] < spec.lower:
                 self._violation(
                     open_.line,
                     open_.block,
                     f"Le bloc {open_.block} ({self._name(open_.block)}) doit contenir au moins "
                     f"{spec.lower} bloc {child} ({spec.name}).",
                 )
+
+    def _mandatory_children(self, norm, nature: str, block: str) -> tuple:
+        """(child, spec) of the children `block` must contain in a declaration of `nature`."""
+        nature_blocks = norm.nature_blocks.get(nature)
+        if not nature_blocks or block not in nature_blocks:
+            return ()
+        return tuple(
+            (child, self.dictionary.blocks[child])
+            for child in self._children(block)
+            if self.dictionary.blocks[child].lower and child in nature_blocks
+        )
 
     def _children(self, block: str) -> list[str]:
         cache = self.__dict__.setdefault("_children_cache", {})
@@ -441,7 +528,16 @@ class DsnReader:
         if norm is None:
             return
         specs = norm.fields
+        known_by_block = self._known.get(norm.version)
+        if known_by_block is None:
+            known_by_block = self._known[norm.version] = {}
+        known = known_by_block.get(block)
+        if known is None:
+            known = known_by_block[block] = {}
         for number, (value, line) in fields.items():
+            seen = known.get(number)
+            if seen is not None and value in seen:
+                continue
             rubrique = f"{block}.{number}"
             spec = specs.get(rubrique)
             if spec is None:
@@ -449,7 +545,6 @@ class DsnReader:
                     line, rubrique, f"Rubrique {rubrique} inconnue de la norme {norm.version}."
                 )
                 continue
-            shown = "" if rubrique in SENSITIVE else f" « {value} »"
             if not value:
                 self._violation(line, rubrique, f"{spec.label} : valeur vide interdite.")
             elif not spec.min_length <= len(value) <= spec.max_length:
@@ -461,15 +556,26 @@ class DsnReader:
                     f"{spec.max_length} caractères.",
                 )
             elif spec.values is not None and value not in spec.values:
+                shown = "" if rubrique in SENSITIVE else f" « {value} »"
                 self._control(line, rubrique, "CRE", f"{spec.label} : valeur{shown} non autorisée.")
             elif spec.pattern is not None and spec.pattern.fullmatch(value) is None:
+                shown = "" if rubrique in SENSITIVE else f" « {value} »"
                 self._control(line, rubrique, "CSL", f"{spec.label} : format{shown} invalide.")
-        for number in REQUIRED.get(block, ()):
-            if number not in fields:
-                rubrique = f"{block}.{number}"
-                label = specs[rubrique].label if rubrique in specs else rubrique
-                first_line = min(line for _value, line in fields.values())
-                self._violation(first_line, rubrique, f"Rubrique obligatoire absente : {label}.")
+            elif rubrique not in SENSITIVE:
+                if seen is None:
+                    seen = known[number] = set()
+                if len(seen) < _KNOWN_VALUES:
+                    seen.add(value)
+        required = REQUIRED.get(block)
+        if required:
+            for number in required:
+                if number not in fields:
+                    rubrique = f"{block}.{number}"
+                    label = specs[rubrique].label if rubrique in specs else rubrique
+                    first_line = min(line for _value, line in fields.values())
+                    self._violation(
+                        first_line, rubrique, f"Rubrique obligatoire absente : {label}."
+                    )
 
     def _date(self, fields: dict, number: str, rubrique: str) -> datetime.date | None:
         item = fields.get(number)
@@ -757,6 +863,35 @@ _HANDLERS = {
     "S21.G00.53": DsnReader._on_activity,
     "S90.G00.90": DsnReader._on_total,
 }
+
+
+# What makes a decoded chunk need the line by line path: a character the per-line check
+# flags (control, C1), a carriage return inside a line; in ISO-8859-1, what could be a
+# UTF-8 sequence (a line in UTF-8 in that chunk: mixed encodings).
+_SUSPECT = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x80-\x9f]|\r(?!\n)")
+_UTF8_SEQUENCE = re.compile("[\xc2-\xf4][\x80-\xbf]")
+
+
+def _decode_chunk(data: bytes, decided: str | None) -> tuple[str | None, str | None]:
+    """(text, encoding decided) for a chunk of whole lines that reads as the per-line
+    path would read it, line for line, without a reason on any line; (None, decided)
+    when the chunk must go line by line."""
+    if data.isascii():
+        return data.decode("ascii"), decided
+    if decided != "iso-8859-1":
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None:
+            # Every line decodes as UTF-8: each non-ASCII line is UTF-8.
+            return (text, "utf-8") if _SUSPECT.search(text) is None else (None, decided)
+        if decided == "utf-8":
+            return None, decided
+    text = data.decode("iso-8859-1")
+    if _UTF8_SEQUENCE.search(text) is not None or _SUSPECT.search(text) is not None:
+        return None, decided
+    return text, "iso-8859-1"
 
 
 def _luhn_ok(digits: str) -> bool:

@@ -35,9 +35,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--envelope", action="store_true", help="avec l'enveloppe de dépôt (S05 … S95)"
         )
-        parser.add_argument("--per-establishment", type=int, default=50)
+        parser.add_argument(
+            "--per-establishment",
+            type=int,
+            default=50,
+            help="individus par établissement ; 0 : tailles réalistes (1 à 2 000 salariés)",
+        )
 
     def handle(self, *args, individuals, month, output, seed, from_database, envelope, **options):
+        if options["per_establishment"] < 0:
+            raise CommandError("--per-establishment doit être positif ou nul.")
         if individuals < 1:
             raise CommandError("--individuals doit être un entier positif.")
         source = database_groups if from_database else synthetic_groups
