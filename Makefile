@@ -14,7 +14,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test quality bench venv lock migrate demo clean-db format
+.PHONY: run test quality bench venv lock migrate demo clean-db format browser
 
 venv: $(STAMP)
 
@@ -39,8 +39,18 @@ run: demo
 	@echo ""
 	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: venv
+test: venv browser
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# Browser tests (tests/browser) drive Debian's Chromium, installed here when missing and
+# possible (root with apt); never a browser downloaded by a test tool.
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "Installation de Chromium (tests dans un navigateur)…" && \
+	  { apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; }; } || \
+	  echo "Chromium absent : les tests dans un navigateur (tests/browser) seront ignorés."
 
 quality: venv
 	$(BIN)/ruff format --check .

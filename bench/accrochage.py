@@ -2,6 +2,7 @@
 default 200,000) next to a bare bulk load of the same resulting certification rows, and
 the peak memory (RSS) of the ingest for two file sizes, to show it stays flat."""
 
+import json
 import os
 import subprocess
 import sys
@@ -11,7 +12,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def own_database(url: str) -> str:
+    """This benchmark's own database next to the one `bench/__main__.py` hands out (shared
+    with the other benchmarks and other runs): a fresh SQLite file or PostgreSQL database."""
+    if url.startswith("sqlite:///"):
+        path = ROOT / "var" / "bench-accrochage.sqlite3"
+        path.parent.mkdir(exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    name = f"{name}_accrochage"
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
 def run(url, manage, options):
+    url = own_database(url)
     passages = int(os.environ.get("BENCH_ACCROCHAGE_PASSAGES", 200_000))
     holders = int(os.environ.get("BENCH_ACCROCHAGE_HOLDERS", min(options.holders, 20_000)))
     small = max(1, passages // 4)
@@ -42,7 +63,7 @@ def run(url, manage, options):
         results[f"{label}_passages_per_s"] = round(rate)
         results[f"{label}_peak_rss_mb"] = round(rss_mb)
         path.unlink()
-    rows, bare = bare_reload(url)
+    rows, bare = _bare_in_child(url)
     ratio = results["grand_s"] / bare if bare else float("nan")
     print(
         f"chargement brut des {rows:,} certifications produites : {bare:.1f} s — "
@@ -71,8 +92,25 @@ def _ingest(url, path):
     return seconds, usage.ru_maxrss / 1024
 
 
+def _bare_in_child(url):
+    """In a process of its own: Django set up once per process would keep the first
+    database's settings for the second one."""
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    output = subprocess.run(
+        [sys.executable, "-m", "bench.accrochage", url],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rows, seconds = json.loads(output.strip().splitlines()[-1])
+    return rows, seconds
+
+
 def bare_reload(url):
-    """Times re-inserting, untransformed, the certification rows the ingest produced."""
+    """Times re-inserting, untransformed, the certification rows the ingest of the large
+    file produced (its idTechnique are GEN1-…, the small file's GEN2-…)."""
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     import django
@@ -86,7 +124,7 @@ def bare_reload(url):
             "CREATE TABLE bench_certification AS SELECT * FROM records_certification WHERE 1 = 0"
         )
         cursor.execute(
-            "SELECT * FROM records_certification WHERE source_reference LIKE '%idTechnique GEN%'"
+            "SELECT * FROM records_certification WHERE source_reference LIKE '%idTechnique GEN1-%'"
         )
         rows = cursor.fetchall()
         started = time.perf_counter()
@@ -103,3 +141,7 @@ def bare_reload(url):
         cursor.execute("DROP TABLE bench_certification")
     connection.close()
     return len(rows), elapsed
+
+
+if __name__ == "__main__":
+    print(json.dumps(bare_reload(sys.argv[1])))

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "passeport.people",
     "passeport.organisations",
     "passeport.records",
+    "passeport.consent",
     "passeport.ingest",
     "passeport.demo",
     "passeport.identity",
@@ -235,6 +236,10 @@ OIDC_RP_PRIVATE_JWKS = env("OIDC_RP_PRIVATE_JWKS", "")
 OIDC_HTTP_TIMEOUT = env("OIDC_HTTP_TIMEOUT", 10.0, cast=float)  # seconds, every HTTP call
 OIDC_METADATA_CACHE_SECONDS = env("OIDC_METADATA_CACHE_SECONDS", 3600, cast=int)
 OIDC_STATE_MAX_AGE = 10 * 60  # seconds: a login must come back within 10 minutes
+# Expired login attempts and API tokens are deleted by `manage.py purge_expired` (daily job)
+# and, opportunistically, at most once per this many seconds by a login start or a token
+# request (0: only by the command).
+PURGE_EXPIRED_INTERVAL = env("PURGE_EXPIRED_INTERVAL", 15 * 60, cast=int)
 
 # --- API (OAuth2 client credentials for declarants' software) -----------------------------
 API_TOKEN_LIFETIME = env("API_TOKEN_LIFETIME", 600, cast=int)  # seconds

@@ -43,3 +43,5 @@ OIDC_RP_PRIVATE_JWKS_FILE = ""
 OIDC_RP_PRIVATE_JWKS = _json.dumps(_generate_encryption_keys())
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.W001"]  # noqa: F405
+# Opportunistic purges are tested explicitly (they would otherwise depend on test order).
+PURGE_EXPIRED_INTERVAL = 0

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from passeport.core.housekeeping import due
 from passeport.journal.actors import Actor
 from passeport.journal.services import Event, log
 
@@ -79,6 +80,8 @@ def issue_token(client_id: str, secret: str, scope: str | None) -> tuple[str, Ap
             "Droits demandés non accordés à ce client : "
             + ", ".join(sorted(set(requested) - set(client.scopes))),
         )
+    if due("api.purge_expired_tokens"):
+        purge_expired_tokens()
     raw = secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
@@ -101,4 +104,6 @@ def authenticate_token(raw: str) -> ApiToken | None:
 
 
 def purge_expired_tokens() -> int:
+    """Deletes expired tokens (run by the `purge_expired` command, and at most once per
+    PURGE_EXPIRED_INTERVAL by issue_token)."""
     return ApiToken.objects.filter(expires_at__lte=timezone.now()).delete()[0]

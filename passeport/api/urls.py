@@ -16,6 +16,7 @@ api = NinjaAPI(
 )
 api.add_router("/oauth", oauth.router)
 api.add_router("/v1", v1.router)
+api.add_router("/v1/accrochage", "passeport.api.accrochage.router")
 
 
 def _public(patterns):

@@ -29,6 +29,7 @@ COLUMNS = [
     "codePaysDeNaissance",
 ]
 FILES = ("database.csv", "CDC-MCF-database.csv")
+ERROR_FILE = "error-mock-identities.csv"
 BUNDLED_DIR = Path(__file__).parent / "data" / "franceconnect"
 
 
@@ -102,3 +103,19 @@ def _identity(record: dict) -> TestIdentity | None:
         birthplace=record["codePostalLieuDeNaissance"] if country == "99100" else "",
         birthcountry=country,
     )
+
+
+def read_error_rows(directory: Path | None = None) -> list[dict]:
+    """The rows of `error-mock-identities.csv` as they are (values stripped, empty ones
+    kept): identities whose `identifiant` makes FranceConnect's mock identity provider
+    fail. Some lack claims on purpose (no gender, no birth date, birthplace "nowhere")."""
+    directory = directory or source_dir()
+    path = directory / ERROR_FILE
+    if not path.exists():
+        path = BUNDLED_DIR / ERROR_FILE
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            dict(zip(COLUMNS, [value.strip() for value in row], strict=False))
+            for row in csv.reader(handle)
+            if row and row[0].strip() != "id" and len(row) >= len(COLUMNS)
+        ]

@@ -29,10 +29,27 @@ def can_manage_members(user, organisation) -> bool:
     return _role(user, organisation) == MembershipRole.ADMIN
 
 
+def is_last_administrator(membership) -> bool:
+    """An organisation keeps at least one administrator: this one is its only one."""
+    return (
+        membership.role == MembershipRole.ADMIN
+        and not membership.organisation.memberships.filter(role=MembershipRole.ADMIN)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
 def can_remove_member(user, membership) -> bool:
-    """Administrators remove others; nobody removes themselves (an organisation keeps an
-    administrator)."""
-    return membership.user_id != getattr(user, "pk", None) and can_manage_members(
+    """Administrators remove members, other administrators and themselves (leaving the
+    organisation), never its last administrator."""
+    return can_manage_members(user, membership.organisation) and not is_last_administrator(
+        membership
+    )
+
+
+def can_promote_member(user, membership) -> bool:
+    """Administrators make a member an administrator."""
+    return membership.role == MembershipRole.MEMBER and can_manage_members(
         user, membership.organisation
     )
 

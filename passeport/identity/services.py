@@ -61,6 +61,29 @@ class WrongProviderForKind(IdentityError):
     status = 403
     message = "Ce compte ne peut pas se connecter par ce moyen d'identification."
 
+    # What each kind of account is told, from PROVIDERS_BY_KIND: the way in that is theirs.
+    MESSAGES = {
+        UserKind.HOLDER: (
+            "Ce compte est celui d'un titulaire de passeport : il se connecte avec "
+            "FranceConnect, depuis la rubrique « Vous êtes titulaire d'un passeport ». "
+            "ProConnect est réservé aux professionnels agissant pour une organisation, avec "
+            "leur adresse électronique professionnelle."
+        ),
+        UserKind.PROFESSIONAL: (
+            "Ce compte est celui d'un professionnel : il se connecte avec ProConnect, depuis "
+            "la rubrique « Vous agissez pour une organisation ». FranceConnect est réservé "
+            "aux titulaires de passeport."
+        ),
+        UserKind.OPERATOR: (
+            "Ce compte est celui d'un opérateur du service : il se connecte par la page "
+            "d'administration, avec son identifiant et son mot de passe."
+        ),
+    }
+
+    @classmethod
+    def for_kind(cls, kind: str, provider: str) -> "WrongProviderForKind":
+        return cls(f"{kind} through {provider}", message=cls.MESSAGES.get(kind))
+
 
 class UnknownOrganisation(IdentityError):
     code = "unknown_organisation"
@@ -88,7 +111,7 @@ def _check_user(user, provider: str) -> None:
     if not user.is_active:
         raise AccountDisabled(f"user {user.public_id} inactive")
     if provider not in PROVIDERS_BY_KIND.get(user.kind, set()):
-        raise WrongProviderForKind(f"{user.kind} through {provider}")
+        raise WrongProviderForKind.for_kind(user.kind, provider)
 
 
 # --- Holders ------------------------------------------------------------------------------
@@ -159,6 +182,16 @@ def resolve_professional(provider: str, claims: ProfessionalClaims) -> User:
         user = link.user
         _check_user(user, provider)
     else:
+        # An account of another kind under this address (a holder, an operator) does not
+        # get a professional twin through ProConnect: it is told its own way in.
+        other = (
+            User.objects.filter(email__iexact=claims.email)
+            .exclude(kind=UserKind.PROFESSIONAL)
+            .order_by("pk")
+            .first()
+        )
+        if other is not None and provider not in PROVIDERS_BY_KIND.get(other.kind, set()):
+            raise WrongProviderForKind.for_kind(other.kind, provider)
         user = User(
             username=f"pro-{uuid.uuid4()}", kind=UserKind.PROFESSIONAL, identity_provider=provider
         )

@@ -3,10 +3,14 @@ browser session that started the login."""
 
 import hashlib
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+
+from passeport.core.housekeeping import due
 
 from .models import OidcState
 from .oidc.errors import ExpiredState, InvalidState, ReplayedState
@@ -21,6 +25,8 @@ def _hash(raw: str) -> str:
 
 def start(session, provider: str, next_url: str = "") -> tuple[str, OidcState]:
     """A new login attempt: (state to send to the provider, its server-side record)."""
+    if due("identity.purge_expired_states"):
+        purge_expired()
     raw = secrets.token_urlsafe(32)
     record = OidcState.objects.create(
         state_hash=_hash(raw),
@@ -57,10 +63,7 @@ def consume(session, provider: str, state: str) -> OidcState:
 
 
 def purge_expired() -> int:
-    """Deletes attempts older than twice the allowed age (run it from time to time)."""
-    from datetime import timedelta
-
-    from django.conf import settings
-
+    """Deletes attempts older than twice the allowed age (used or not): run by the
+    `purge_expired` command and, at most once per PURGE_EXPIRED_INTERVAL, by start()."""
     limit = timezone.now() - timedelta(seconds=2 * settings.OIDC_STATE_MAX_AGE)
     return OidcState.objects.filter(created_at__lt=limit).delete()[0]

@@ -3,11 +3,12 @@
 import html
 
 import pytest
+from django.core import mail
 
 from passeport.identity.devidp.accounts import UNKNOWN_SIRET
 from passeport.identity.models import Invitation
 from passeport.organisations.models import Membership
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,6 +44,9 @@ def test_a_colleague_needs_an_invitation_then_gets_in(browser, dev_idp):
     invited = browser.post_form(members, {"email": email})
     assert invited.status_code == 200
     assert Invitation.objects.pending().filter(email=email).exists()
+    (message,) = mail.outbox  # sent once the request's transaction committed
+    assert message.to == [email]
+    assert "/identity/connexion/" in message.body
 
     accepted = Browser(dev_idp.url).login("proconnect", pro_key(organisation, 2))
     assert accepted.url.endswith("/pro/")
@@ -58,9 +62,7 @@ def test_an_organisation_unknown_to_the_service_is_refused(browser):
     assert not Membership.objects.exists()
 
 
-def test_a_holder_account_cannot_use_proconnect_and_vice_versa(browser):
-    # ProConnect accounts are professionals: the holder space refuses them.
+def test_a_professional_account_cannot_enter_the_holder_space(browser):
     organisation = OrganisationFactory()
     browser.login("proconnect", pro_key(organisation))
     assert browser.get("/mon-espace/").status_code == 403
-    UserFactory(holder=True)

@@ -160,3 +160,16 @@ def test_debug_error_page_masks_the_nir(rf):
         html = ExceptionReporter(request, *sys.exc_info()).get_traceback_html()
     assert nir not in html and nir[:13] not in html
     assert "personne introuvable" in html
+
+
+def test_an_operator_reading_a_person_in_the_admin_is_journaled(client):
+    person = PersonFactory()
+    operator = UserFactory(
+        is_staff=True, is_superuser=True, kind="operator", identity_provider="django"
+    )
+    client.force_login(operator)
+    client.get("/admin/people/person/")  # the list shows no personal record: not journaled
+    assert not JournalEntry.objects.filter(action="person.read").exists()
+    client.get(f"/admin/people/person/{person.pk}/change/")
+    entry = JournalEntry.objects.get(action="person.read")
+    assert entry.person_id == person.pk and entry.actor_id == str(operator.public_id)

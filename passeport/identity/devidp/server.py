@@ -33,6 +33,7 @@ from joserfc.jwk import ECKey, KeySet, RSAKey
 from passeport.identity.keys import load_or_generate
 
 CODE_TTL = 60
+SCENARIO_CLAIM = "_scenario"  # carried with the account's claims to the code, then removed
 TOKEN_TTL = 600
 
 
@@ -91,6 +92,9 @@ SCENARIOS = {
     "http_503": "Erreur HTTP 503 à l'échange du code",
     "html": "Page HTML au lieu de JSON à l'échange du code",
     "slow": "Réponse lente à l'échange du code",
+    "no_code": "Retour vers le service sans code d'autorisation",
+    "wrong_state": "Retour vers le service avec un autre state",
+    "provider_error_page": "Erreur affichée chez le fournisseur (l'usager ne revient pas)",
     "bad_signature": "Jeton d'identité signé par une autre clé",
     "expired": "Jeton d'identité expiré",
     "wrong_nonce": "Jeton d'identité avec un autre nonce",
@@ -297,12 +301,14 @@ class DevAuthorizationCodeGrant(grants.AuthorizationCodeGrant):
     def save_authorization_code(self, code, request):
         data = request.payload.data
         mode: Mode = self.server.mode
-        scenario = data.get("scenario", "")
+        claims = dict(request.user)
+        # The failure to reproduce: the one the account carries (error identities), else
+        # the one picked on the page.
+        scenario = claims.pop(SCENARIO_CLAIM, "") or data.get("scenario", "")
         asked = (data.get("acr_values") or "").split()
         acr = next((value for value in mode.acr_values if value in asked), mode.acr_values[0])
         if scenario == "acr_low":
             acr = "eidas1" if mode.encrypted else "eidas0"
-        claims = dict(request.user)
         record = DevCode(
             code=code,
             client_id=request.client.get_client_id(),

@@ -5,7 +5,7 @@ Mounted only when settings.DEV_IDP_ENABLED (dev and test settings). None of the
 server-to-server endpoints touches the database (see server.py)."""
 
 import time
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from authlib.oauth2 import OAuth2Error
 from django import forms
@@ -20,9 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from dsfr.forms import DsfrBaseForm
 
-from .accounts import accounts_for, find_account
+from .accounts import account_groups, find_account
 from .server import (
     MODES,
+    SCENARIO_CLAIM,
     SCENARIOS,
     encrypt_for_client,
     filter_claims,
@@ -99,9 +100,11 @@ class PickForm(DsfrBaseForm):
         required=False,
     )
 
-    def __init__(self, *args, accounts, **kwargs):
+    def __init__(self, *args, groups, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["account"].choices = [(a.key, a.label) for a in accounts]
+        self.fields["account"].choices = [
+            (label, [(a.key, a.label) for a in accounts]) for label, accounts in groups
+        ]
 
 
 @login_not_required
@@ -128,19 +131,50 @@ def authorize(request, mode):
             {"mode": mode, "error": "invalid_request", "description": "acr_values eidas2/eidas3"},
             status=400,
         )
-    accounts = accounts_for(mode)
-    form = PickForm(request.POST or None, accounts=accounts)
+    form = PickForm(request.POST or None, groups=account_groups(mode))
     if request.method == "POST" and "cancel" in request.POST:
         params = {"error": "access_denied", "state": request.GET.get("state", "")}
         return redirect(f"{grant.redirect_uri}?{urlencode(params)}")
     if request.method == "POST" and form.is_valid():
         account = find_account(mode, form.cleaned_data["account"])
-        return server.create_authorization_response(
-            request=request, grant_user=dict(account.claims), grant=grant
+        scenario = account.scenario or form.cleaned_data["scenario"]
+        if scenario == "provider_error_page":
+            return render(
+                request,
+                "identity/devidp/error.html",
+                {
+                    "mode": mode,
+                    "heading": f"{mode.label} : erreur",
+                    "error": "Erreur du fournisseur d'identité.",
+                    "description": (
+                        "L'identité n'a pas pu être vérifiée (simulation) : la personne reste "
+                        "chez le fournisseur et ne revient pas vers le service."
+                    ),
+                },
+                status=200,
+            )
+        response = server.create_authorization_response(
+            request=request, grant_user={**account.claims, SCENARIO_CLAIM: scenario}, grant=grant
         )
+        return _tamper_redirect(response, scenario)
     return render(
         request, "identity/devidp/authorize.html", {"mode": mode, "form": form, "grant": grant}
     )
+
+
+def _tamper_redirect(response, scenario: str):
+    """The redirect back to the relying party, altered as FranceConnect's mock does for
+    E020021 (no code) and E020022 (another state)."""
+    if scenario not in ("no_code", "wrong_state") or not response.has_header("Location"):
+        return response
+    parts = urlsplit(response["Location"])
+    query = dict(parse_qsl(parts.query))
+    if scenario == "no_code":
+        query.pop("code", None)
+    else:
+        query["state"] = "random_state"
+    response["Location"] = urlunsplit(parts._replace(query=urlencode(query)))
+    return response
 
 
 @login_not_required

@@ -139,12 +139,27 @@ class Passage:
     def digest(self, certification: CertificationHeader) -> str:
         """What the certifier said about this passage, to recognise an unchanged re-send.
         The NIR is left out (the matched person is compared separately)."""
-        values = dataclasses.asdict(self)
-        del values["line"], values["certification"]
-        values["identification"].pop("nir", None)
+        # `dataclasses.asdict` without its deep copies (the values are scalars, dates and
+        # tuples of strings): the same JSON, several times faster.
+        values = {name: getattr(self, name) for name in _PASSAGE_FIELDS}
+        identification = self.identification
+        values["identification"] = {
+            name: getattr(identification, name)
+            for name in _FIELDS[type(identification)]
+            if name != "nir"
+        }
         values["certification_code"] = [certification.type, certification.code]
         text = json.dumps(values, default=str, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+_FIELDS = {
+    kind: tuple(f.name for f in dataclasses.fields(kind))
+    for kind in (Holder, NationalIdentifier, TrainingFile)
+}
+_PASSAGE_FIELDS = tuple(
+    f.name for f in dataclasses.fields(Passage) if f.name not in ("line", "certification")
+)
 
 
 @functools.cache

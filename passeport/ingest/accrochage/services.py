@@ -47,8 +47,10 @@ from passeport.people.enums import FRANCE_COUNTRY_CODE
 from passeport.people.matching import (
     BirthIdentity,
     MatchError,
-    match_by_birth_identity,
-    match_by_nir,
+    birth_identity_candidates,
+    decide_birth_identity,
+    match_many_by_nir,
+    name_key,
 )
 from passeport.records import services as records
 from passeport.records.enums import LanguageLevel, RecordStatus, SourceKind
@@ -390,10 +392,22 @@ class _Run:
                 )
             }
             self.new_records, self.new_rows = [], []
+            # One query (or a few) per chunk for each lookup, not one per passage.
+            self._prepare_matches(passages)
+            self.currents = _current_records([row.lineage for row in known.values()])
             outcomes = [self._one(passage, known) for passage in passages]
             records.store_many(self.new_records, actor=self.actor)
             bulk_insert(AccrochagePassage, self.new_rows)
         return outcomes
+
+    def _prepare_matches(self, passages: list[reader.Passage]) -> None:
+        identifications = [passage.identification for passage in passages]
+        holders = [i for i in identifications if isinstance(i, reader.Holder)]
+        self.identities = {id(holder): _birth_identity(holder) for holder in holders}
+        self.candidates = birth_identity_candidates(self.identities.values())
+        nirs = [i for i in identifications if isinstance(i, reader.NationalIdentifier)]
+        found = match_many_by_nir([(i.nir, i.birth_name) for i in nirs])
+        self.nir_matches = {id(i): result for i, result in zip(nirs, found, strict=True)}
 
     def _one(self, passage: reader.Passage, known: dict) -> Outcome:
         header = self.header.certifications[passage.certification]
@@ -505,18 +519,22 @@ class _Run:
             )
         try:
             if isinstance(identification, reader.NationalIdentifier):
-                return match_by_nir(identification.nir, identification.birth_name)
+                result = self.nir_matches[id(identification)]
+                if isinstance(result, MatchError):
+                    raise result
+                return result
             return self._match_holder(identification)
         except MatchError as error:
             raise Rejection(error.code, error.message) from None
 
     def _match_holder(self, holder: reader.Holder):
-        identity = _birth_identity(holder)
+        identity = self.identities[id(holder)]
+        pool = self.candidates.get((name_key(identity.birth_name), identity.birth_year), [])
         try:
-            person = match_by_birth_identity(identity)
+            person = decide_birth_identity(identity, pool)
         except MatchError as error:
             if error.code == "no_match":
-                _diagnose(identity)
+                _diagnose(identity, pool)
             raise
         if holder.postcode and not _postcode_agrees(holder.postcode, person.birth_commune_code):
             raise Rejection("birthplace_mismatch", BIRTHPLACE_MISMATCH)
@@ -525,7 +543,7 @@ class _Run:
     # Writing.
     def _store(self, passage, header, fields, person, existing) -> tuple[str, str]:
         digest = passage.digest(header)
-        current = _current_record(existing.lineage) if existing else None
+        current = self.currents.get(existing.lineage) if existing else None
         if (
             existing is not None
             and existing.status == PassageStatus.ACTIVE
@@ -595,7 +613,7 @@ class _Run:
             )
         if existing.status == PassageStatus.CANCELLED:
             return (CANCELLED,)
-        current = _current_record(existing.lineage)
+        current = self.currents.get(existing.lineage)
         if current is not None and current.status != RecordStatus.CANCELLED:
             records.cancel(
                 current,
@@ -607,13 +625,18 @@ class _Run:
         return (CANCELLED,)
 
 
-def _current_record(lineage) -> Certification | None:
-    return (
-        Certification.objects.filter(lineage=lineage)
-        .exclude(status=RecordStatus.SUPERSEDED)
-        .order_by("-version")
-        .first()
-    )
+def _current_records(lineages: list) -> dict:
+    """The current (not superseded) version of each lineage's certification, if any."""
+    currents: dict = {}
+    for start in range(0, len(lineages), 500):
+        rows = (
+            Certification.objects.filter(lineage__in=lineages[start : start + 500])
+            .exclude(status=RecordStatus.SUPERSEDED)
+            .order_by("lineage", "-version")
+        )
+        for record in rows:
+            currents.setdefault(record.lineage, record)
+    return currents
 
 
 BIRTHPLACE_MISMATCH = (
@@ -643,7 +666,7 @@ def _birth_identity(holder: reader.Holder) -> BirthIdentity:
     )
 
 
-def _diagnose(identity: BirthIdentity) -> None:
+def _diagnose(identity: BirthIdentity, candidates: list) -> None:
     """No one matched: says which part disagrees when relaxing it finds exactly one
     person (the usual rejections are a birthplace or a birth date mismatch)."""
     attempts = []
@@ -659,7 +682,7 @@ def _diagnose(identity: BirthIdentity) -> None:
         )
     for code, message, relaxed in attempts:
         try:
-            match_by_birth_identity(dataclasses.replace(identity, **relaxed))
+            decide_birth_identity(dataclasses.replace(identity, **relaxed), candidates)
         except MatchError:
             continue
         raise Rejection(code, message)

@@ -1,5 +1,6 @@
 from .base import Record, RecordQuerySet
 from .career import EmploymentPeriod, Engagement
+from .corrections import CorrectionRequest
 from .declared import DeclaredItem
 from .learning import Certification, Training
 from .prevention import PreventionTraining, ValidityState
@@ -17,6 +18,7 @@ RECORD_MODELS = (
 __all__ = [
     "RECORD_MODELS",
     "Certification",
+    "CorrectionRequest",
     "DeclaredItem",
     "EmploymentPeriod",
     "Engagement",

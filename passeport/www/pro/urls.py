@@ -12,6 +12,11 @@ urlpatterns = [
         views.remove_member,
         name="remove_member",
     ),
+    path(
+        "organisations/<uuid:public_id>/membres/<int:membership_id>/administrateur/",
+        views.promote_member,
+        name="promote_member",
+    ),
     path("organisations/<uuid:public_id>/clients-api/", views.api_clients, name="api_clients"),
     path(
         "organisations/<uuid:public_id>/clients-api/<uuid:client_id>/revoquer/",

@@ -15,13 +15,16 @@ from dsfr.forms import DsfrBaseForm
 
 from passeport.api import services as api_services
 from passeport.api.models import ApiClient, ApiScope
-from passeport.identity import journal
+from passeport.identity import emails, journal
 from passeport.identity.models import Invitation
 from passeport.identity.permissions import (
     can_manage_api_clients,
     can_manage_members,
+    can_promote_member,
     can_remove_member,
+    is_last_administrator,
 )
+from passeport.organisations.enums import MembershipRole
 from passeport.organisations.models import Membership, Organisation
 from passeport.users.enums import UserKind
 
@@ -54,6 +57,28 @@ def _organisation_for_admin(request, public_id) -> Organisation:
     return organisation
 
 
+def _member_rows(organisation) -> list[dict]:
+    """Each member with what the administrator viewing the page may do to them: the same
+    answers as can_remove_member / can_promote_member (the viewer is an administrator),
+    computed from one query instead of several per row."""
+    memberships = list(
+        organisation.memberships.select_related("user").order_by("user__last_name", "pk")
+    )
+    admins = sum(1 for m in memberships if m.role == MembershipRole.ADMIN)
+    rows = []
+    for membership in memberships:
+        last_admin = membership.role == MembershipRole.ADMIN and admins == 1
+        rows.append(
+            {
+                "membership": membership,
+                "last_admin": last_admin,
+                "can_remove": not last_admin,
+                "can_promote": membership.role == MembershipRole.MEMBER,
+            }
+        )
+    return rows
+
+
 @require_http_methods(["GET", "POST"])
 def members(request, public_id):
     organisation = _organisation_for_admin(request, public_id)
@@ -72,34 +97,70 @@ def members(request, public_id):
                 form.add_error("email", "Une invitation est déjà en attente pour cette adresse.")
             else:
                 journal.log_membership_event("invitation_sent", request.user, invitation)
-                messages.success(request, f"Invitation enregistrée pour {email}.")
+                emails.send_invitation(invitation)
+                messages.success(request, f"Invitation envoyée à {email}.")
                 return redirect("pro:members", public_id=organisation.public_id)
     return render(
         request,
         "pro/members.html",
         {
             "organisation": organisation,
-            "memberships": organisation.memberships.select_related("user").order_by(
-                "user__last_name", "pk"
-            ),
+            "rows": _member_rows(organisation),
             "invitations": organisation.invitations.pending().order_by("email"),
             "form": form,
         },
     )
 
 
+def _membership_locked(request, public_id, membership_id) -> Membership:
+    """The membership named in the URL, its organisation locked (two administrators
+    removing each other at once must not leave it without one), for an administrator."""
+    organisation = _organisation_for_admin(request, public_id)
+    Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+    return get_object_or_404(
+        Membership.objects.select_related("user", "organisation"),
+        pk=membership_id,
+        organisation=organisation,
+    )
+
+
 @require_POST
 def remove_member(request, public_id, membership_id):
-    organisation = _organisation_for_admin(request, public_id)
-    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    membership = _membership_locked(request, public_id, membership_id)
+    organisation = membership.organisation
     if not can_remove_member(request.user, membership):
+        if is_last_administrator(membership):
+            messages.error(
+                request,
+                "L'organisation doit garder au moins un administrateur : nommez d'abord un "
+                "autre membre administrateur.",
+            )
+            return redirect("pro:members", public_id=organisation.public_id)
         raise PermissionDenied
     journal.log_membership_event(
         "member_removed", request.user, membership, user=str(membership.user.public_id)
     )
+    emails.send_member_removed(membership, request.user)
     membership.delete()
-    messages.success(request, "Le membre a été retiré de l'organisation.")
+    if membership.user_id == request.user.pk:
+        messages.success(request, f"Vous avez quitté l'organisation {organisation.name}.")
+        return redirect("pro:dashboard")
+    messages.success(request, f"{membership.user.get_full_name()} a été retiré de l'organisation.")
     return redirect("pro:members", public_id=organisation.public_id)
+
+
+@require_POST
+def promote_member(request, public_id, membership_id):
+    membership = _membership_locked(request, public_id, membership_id)
+    if not can_promote_member(request.user, membership):
+        raise PermissionDenied
+    membership.role = MembershipRole.ADMIN
+    membership.save(update_fields=["role"])
+    journal.log_membership_event(
+        "member_promoted", request.user, membership, user=str(membership.user.public_id)
+    )
+    messages.success(request, f"{membership.user.get_full_name()} est maintenant administrateur.")
+    return redirect("pro:members", public_id=membership.organisation.public_id)
 
 
 @require_POST

@@ -111,3 +111,32 @@ def test_generated_file_is_valid_against_the_official_xsd(tmp_path):
     official = etree.XMLSchema(etree.parse(str(reader.OFFICIAL_SCHEMA)))
     official.assertValid(etree.parse(str(path)))
     assert written == 1200 and reader.scan(str(path)).passage_count == 1200
+
+
+def test_digest_is_the_json_of_dataclasses_asdict(tmp_path):
+    """Digests are stored (`AccrochagePassage.content_digest`): the fast digest must stay
+    the one `dataclasses.asdict` gave, or every re-sent passage would look changed."""
+    import dataclasses
+    import hashlib
+    import json
+
+    def asdict_digest(passage, certification):
+        values = dataclasses.asdict(passage)
+        del values["line"], values["certification"]
+        values["identification"].pop("nir", None)
+        values["certification_code"] = [certification.type, certification.code]
+        text = json.dumps(values, default=str, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    with_nir = tmp_path / "nir.xml"
+    with_nir.write_bytes(
+        flux(("RNCP", "RNCP34829", [passage("N-1", identification=national_id("1" * 13, "X"))]))
+    )
+    kinds = set()
+    for path in (str(HANDWRITTEN), str(with_nir)):
+        header = reader.scan(path)
+        for one in reader.passages(path):
+            certification = header.certifications[one.certification]
+            assert one.digest(certification) == asdict_digest(one, certification)
+            kinds.add(type(one.identification))
+    assert kinds == {reader.Holder, reader.NationalIdentifier, reader.TrainingFile}

@@ -33,7 +33,7 @@ def test_permissions_from_every_side(org):
     holder = UserFactory(holder=True)
     assert can_manage_members(admin, organisation)
     assert can_remove_member(admin, membership)
-    assert not can_remove_member(admin, admin.memberships.get())  # not oneself
+    assert not can_remove_member(admin, admin.memberships.get())  # the last administrator
     for attacker in (member, outsider, holder, AnonymousUser()):
         assert not can_manage_members(attacker, organisation)
         assert not can_remove_member(attacker, membership)
