@@ -100,40 +100,7 @@ def match_by_birth_identity(identity: BirthIdentity) -> Person:
     candidates = Person.objects.filter(
         birth_name_key=name_key(identity.birth_name), birth_year=identity.birth_year
     ).order_by("pk")
-    # An unknown month or day on our side is not held against the match.
-    if identity.birth_month:
-        candidates = candidates.filter(
-            Q(birth_month__isnull=True) | Q(birth_month=identity.birth_month)
-        )
-    if identity.birth_day:
-        candidates = candidates.filter(Q(birth_day__isnull=True) | Q(birth_day=identity.birth_day))
-    if identity.sex:
-        candidates = candidates.filter(sex=identity.sex)
-    given = name_key(identity.first_names).split()
-    matches = [
-        person
-        for person in candidates
-        if _first_names_agree(given, name_key(person.first_names).split())
-        and _birthplace_agrees(person, identity)
-    ]
-    if len(matches) > 1:
-        # Several agree on a prefix (« Angela » and « Angela Claire »): the one whose
-        # first names are exactly those given, if there is one.
-        exact = [p for p in matches if name_key(p.first_names).split() == given]
-        matches = exact or matches
-    if not matches:
-        raise MatchError(
-            "no_match",
-            "Aucun titulaire ne correspond à cette identité de naissance (nom de naissance, "
-            "prénom, date, sexe et lieu de naissance).",
-        )
-    if len(matches) > 1:
-        raise MatchError(
-            "several_matches",
-            "Plusieurs titulaires correspondent à cette identité : elle ne suffit pas à "
-            "désigner une personne.",
-        )
-    return matches[0]
+    return decide_birth_identity(identity, list(candidates))
 
 
 def _first_names_agree(given: list[str], known: list[str]) -> bool:
@@ -181,8 +148,9 @@ def birth_identity_candidates(
 
 
 def decide_birth_identity(identity: BirthIdentity, candidates: list[Person]) -> Person:
-    """`match_by_birth_identity`'s decision among `candidates`, the persons with the same
-    normalised birth name and birth year (see `birth_identity_candidates`); no query."""
+    """The decision among `candidates`, the persons with the same normalised birth name
+    and birth year (see `birth_identity_candidates`); no query. An unknown month or day on
+    our side is not held against the match."""
     given = name_key(identity.first_names).split()
     matches = [
         person
@@ -194,6 +162,8 @@ def decide_birth_identity(identity: BirthIdentity, candidates: list[Person]) -> 
         and _birthplace_agrees(person, identity)
     ]
     if len(matches) > 1:
+        # Several agree on a prefix (« Angela » and « Angela Claire »): the one whose
+        # first names are exactly those given, if there is one.
         exact = [p for p in matches if name_key(p.first_names).split() == given]
         matches = exact or matches
     if not matches:
