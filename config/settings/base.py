@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "django_htmx",
+    # So that /api/docs serves Swagger UI from our static files, not a CDN (CSP: 'self').
+    "ninja",
     "passeport.core",
     "passeport.users",
     "passeport.journal",

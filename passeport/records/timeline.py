@@ -30,7 +30,19 @@ class Kind:
     model: type[Record]
     label: str  # plural, for filters and headings
     search_fields: tuple[str, ...]
+    # What a card shows (`entry_for`), besides COMMON_COLUMNS and the search fields.
+    card_fields: tuple[str, ...] = ()
 
+
+# Every card: sorting, its link, badges and source (`source_label`).
+COMMON_COLUMNS = (
+    "id",
+    "public_id",
+    "source_kind",
+    "declarant_id",
+    "assurance",
+    "publication",
+)
 
 KINDS = {
     kind.slug: kind
@@ -40,29 +52,59 @@ KINDS = {
             EmploymentPeriod,
             "Expériences professionnelles",
             ("job_title", "employer_name"),
+            ("start_date", "end_date", "contract_nature"),
         ),
         Kind(
             "diplome",
             Certification,
             "Diplômes et certifications",
             ("title", "code", "certifier_name", "option_label"),
+            ("awarded_on", "level", "blocs"),
         ),
-        Kind("formation", Training, "Formations", ("title", "provider_name")),
+        Kind(
+            "formation",
+            Training,
+            "Formations",
+            ("title", "provider_name"),
+            ("start_date", "end_date", "hours", "funded_by_cpf"),
+        ),
         Kind(
             "prevention",
             PreventionTraining,
             "Formations en santé et sécurité au travail",
             ("title", "provider_name", "certification_code"),
+            ("start_date", "end_date", "valid_from", "valid_until", "declaration_kind"),
         ),
-        Kind("engagement", Engagement, "Engagements", ("organisation_name", "role")),
+        Kind(
+            "engagement",
+            Engagement,
+            "Engagements",
+            ("organisation_name", "role"),
+            ("engagement_kind", "start_date", "end_date", "hours"),
+        ),
         Kind(
             "declaration",
             DeclaredItem,
             "Autres éléments déclarés",
             ("title", "description", "organisation_name"),
+            ("item_kind", "language_level", "start_date", "end_date"),
         ),
     )
 }
+
+
+def _columns(kind: Kind) -> tuple[str, ...]:
+    """In the model's field order, as `Model.from_db` takes them."""
+    wanted = {*COMMON_COLUMNS, *kind.search_fields, *kind.card_fields}
+    columns = tuple(f.attname for f in kind.model._meta.concrete_fields if f.attname in wanted)
+    if len(columns) != len(wanted):
+        raise LookupError(f"{kind.model.__name__}: {sorted(wanted - set(columns))}")
+    return columns
+
+
+# Per kind, the columns the timeline fetches: only what a card displays, filters or sorts
+# on (no lineage, JSON details, timestamps… converted for nothing).
+COLUMNS = {slug: _columns(kind) for slug, kind in KINDS.items()}
 SLUG_BY_MODEL = {kind.model: slug for slug, kind in KINDS.items()}
 
 
@@ -266,19 +308,17 @@ class Row:
         return all(word in text for word in words)
 
     def record(self) -> Record:
-        """The model instance (declarant attached), built from the fetched values."""
+        """The model instance (declarant's name attached) built from the fetched columns,
+        the others deferred, as `.only()` would: reading one costs a query, never a wrong
+        default."""
         model = KINDS[self.kind].model
-        values = dict(self.values)
-        declarant_name = values.pop("declarant__name")
-        declarant_siret = values.pop("declarant__siret")
-        record = model(**values)
-        record._state.adding = False
+        values = self.values
+        names = COLUMNS[self.kind]
+        record = model.from_db(None, names, [values[name] for name in names])
         if record.declarant_id:
             from passeport.organisations.models import Organisation
 
-            record.declarant = Organisation(
-                pk=record.declarant_id, name=declarant_name, siret=declarant_siret
-            )
+            record.declarant = Organisation(pk=record.declarant_id, name=values["declarant__name"])
         return record
 
 
@@ -287,16 +327,16 @@ def _rows(person, slug: str, assurance: str) -> list[Row]:
     queryset = model.objects.filter(person=person).current()
     if assurance:
         queryset = queryset.filter(assurance=assurance)
-    names = [field.attname for field in model._meta.concrete_fields]
     start_field, end_field = DATE_FIELDS[slug]
+    ongoing_kind = slug in ONGOING_KINDS
     rows = []
     # Plain values (no model instance per row): the page's few rows become records later.
-    for values in queryset.order_by().values(*names, "declarant__name", "declarant__siret"):
+    for values in queryset.order_by().values(*COLUMNS[slug], "declarant__name"):
         start = values[start_field]
         if slug == "prevention":
             start = start or values["valid_from"]
         end = values[end_field] if end_field else None
-        rows.append(Row(slug, values, start, end, slug in ONGOING_KINDS and end is None))
+        rows.append(Row(slug, values, start, end, ongoing_kind and end is None))
     return rows
 
 

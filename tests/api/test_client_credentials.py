@@ -175,3 +175,13 @@ def test_api_clients_page_refuses_attackers(client, admin_and_org):
     assert client.get(url).status_code == 302  # to the login page
     api_client.refresh_from_db()
     assert api_client.is_active and ApiClient.objects.count() == 1
+
+
+def test_api_docs_are_served_from_our_own_static_files(client):
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in body
+    assert "cdn." not in body
+    schema = client.get("/api/openapi.json").json()
+    assert "/api/oauth/token" in schema["paths"] and "/api/v1/organisation" in schema["paths"]

@@ -3,6 +3,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from dsfr.forms import DsfrBaseForm
 
@@ -34,6 +35,10 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+# TimelineFilterForm.rendered_fields: the HTML of the filter fields, per submitted values.
+_RENDERED_FILTERS: dict[tuple, dict[str, str]] = {}
 
 
 class TimelineFilterForm(DsfrBaseForm):
@@ -70,6 +75,28 @@ class TimelineFilterForm(DsfrBaseForm):
         if first and last and first > last:
             self.add_error("year_to", "L'année de fin suit l'année de début.")
         return data
+
+    def rendered_fields(self) -> dict[str, str]:
+        """Each field's DSFR group, as HTML. Rendering them costs more than fetching 500
+        entries, and only depends on the submitted values: a valid form's HTML is kept per
+        set of values (a few dozen at most), an unbound form's once per process. Not kept
+        with DEBUG, where templates change under the running server."""
+        if settings.DEBUG or self.errors:
+            return self._render_fields()
+        key = (
+            tuple((name, tuple(self.data.getlist(name))) for name in self.fields)
+            if self.is_bound
+            else ()
+        )
+        html = _RENDERED_FILTERS.get(key)
+        if html is None:
+            if len(_RENDERED_FILTERS) >= 64:
+                _RENDERED_FILTERS.clear()
+            html = _RENDERED_FILTERS[key] = self._render_fields()
+        return html
+
+    def _render_fields(self) -> dict[str, str]:
+        return {name: self[name].as_field_group() for name in self.fields}
 
     def filters(self) -> Filters:
         data = self.cleaned_data

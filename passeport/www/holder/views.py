@@ -96,6 +96,7 @@ def dashboard(request):
     }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "holder/_timeline.html", {**context, "oob_status": True})
+    context["filter_fields"] = form.rendered_fields()
     return render(request, "holder/dashboard.html", context)
 
 

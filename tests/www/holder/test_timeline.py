@@ -138,3 +138,32 @@ def test_the_nir_never_shows(holder_client, holder, entries):
 
 def test_dashboard_url_name_is_kept():
     assert reverse("holder:dashboard") == URL
+
+
+def test_only_the_columns_the_cards_show_are_fetched(holder, entries):
+    import datetime
+
+    from passeport.records.timeline import timeline
+
+    rows = timeline(holder.person, today=datetime.date.today())
+    assert "lineage" not in rows[0].values and "received_at" not in rows[0].values
+    record = rows[0].record()
+    # Unfetched columns are deferred (a query if read), never a silent default.
+    assert {"lineage", "received_at", "created_at"} <= record.get_deferred_fields()
+    assert record.public_id == rows[0].values["public_id"]
+
+
+def test_the_filter_fields_render_once_per_set_of_values(holder_client, entries, settings):
+    from passeport.www.holder.forms import TimelineFilterForm
+
+    params = {"q": "boulangère", "kind": ["emploi", "diplome"], "year_from": "2001"}
+    cached = holder_client.get(URL, params).context["filter_fields"]
+    assert 'value="boulangère"' in cached["q"] and 'value="2001"' in cached["year_from"]
+    assert cached["kind"].count("checked") == 2
+    settings.DEBUG = True  # rendered afresh
+    fresh = holder_client.get(URL, params).context["filter_fields"]
+    assert fresh == cached
+    assert TimelineFilterForm().rendered_fields() == TimelineFilterForm()._render_fields()
+    # A form with errors is never kept.
+    response = holder_client.get(URL, {"year_from": 2020, "year_to": 2010})
+    assert "L&#x27;année de fin suit" in response.context["filter_fields"]["year_to"]
