@@ -56,3 +56,9 @@ def can_promote_member(user, membership) -> bool:
 
 def can_manage_api_clients(user, organisation) -> bool:
     return can_manage_members(user, organisation)
+
+
+def can_handle_correction_requests(user, organisation) -> bool:
+    """Every member (administrator or not) reads and answers the error reports that
+    holders send about the entries their organisation declared."""
+    return can_view_organisation(user, organisation)

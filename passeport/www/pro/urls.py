@@ -28,4 +28,20 @@ urlpatterns = [
         views.revoke_invitation,
         name="revoke_invitation",
     ),
+    path("organisations/<uuid:public_id>/signalements/", views.corrections, name="corrections"),
+    path(
+        "organisations/<uuid:public_id>/signalements/<uuid:request_id>/",
+        views.correction,
+        name="correction",
+    ),
+    path(
+        "organisations/<uuid:public_id>/signalements/<uuid:request_id>/repondre/",
+        views.answer_correction,
+        name="answer_correction",
+    ),
+    path(
+        "organisations/<uuid:public_id>/signalements/<uuid:request_id>/clore/",
+        views.close_correction,
+        name="close_correction",
+    ),
 ]

@@ -7,7 +7,9 @@ visitor is refused."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,14 +20,20 @@ from passeport.api.models import ApiClient, ApiScope
 from passeport.identity import emails, journal
 from passeport.identity.models import Invitation
 from passeport.identity.permissions import (
+    can_handle_correction_requests,
     can_manage_api_clients,
     can_manage_members,
     can_promote_member,
     can_remove_member,
     is_last_administrator,
 )
+from passeport.journal.actors import Actor
+from passeport.journal.services import log_person_data_read
 from passeport.organisations.enums import MembershipRole
 from passeport.organisations.models import Membership, Organisation
+from passeport.records import corrections as correction_requests
+from passeport.records.models.corrections import CorrectionRequest, CorrectionStatus
+from passeport.records.timeline import entry_for
 from passeport.users.enums import UserKind
 
 
@@ -37,8 +45,11 @@ def _require_professional(user):
 @require_GET
 def dashboard(request):
     _require_professional(request.user)
-    memberships = request.user.memberships.select_related("organisation").order_by(
-        "organisation__name"
+    # The open error reports of every organisation counted in the same query.
+    memberships = (
+        request.user.memberships.select_related("organisation")
+        .annotate(open_corrections=correction_requests.open_count(OuterRef("organisation")))
+        .order_by("organisation__name")
     )
     return render(request, "pro/dashboard.html", {"memberships": memberships})
 
@@ -235,3 +246,162 @@ def revoke_api_client(request, public_id, client_id):
         request, f"Le client « {client.name} » est révoqué ; ses jetons ne valent plus."
     )
     return redirect("pro:api_clients", public_id=organisation.public_id)
+
+
+# --- Error reports sent by holders about the entries the organisation declared ----------
+
+
+def _organisation_for_corrections(request, public_id) -> Organisation:
+    _require_professional(request.user)  # anonymous: to the login page; holders: 403
+    organisation = get_object_or_404(Organisation, public_id=public_id)
+    if not can_handle_correction_requests(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+def _correction_or_404(organisation, request_id) -> CorrectionRequest:
+    """Only a request addressed to this organisation: another one's identifier is a 404."""
+    return get_object_or_404(
+        CorrectionRequest.objects.select_related("person", "declarant"),
+        public_id=request_id,
+        declarant=organisation,
+    )
+
+
+def _kind_label(correction) -> str:
+    model = correction_requests.record_model(correction)
+    return model.kind_label if model else "Entrée"
+
+
+class CorrectionFilterForm(DsfrBaseForm):
+    etat = forms.ChoiceField(
+        label="État",
+        required=False,
+        choices=[("", "Tous les signalements"), *CorrectionStatus.choices],
+    )
+
+
+class AnswerForm(DsfrBaseForm):
+    text = forms.CharField(
+        label="Votre réponse au titulaire",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Le titulaire la lira sur son passeport. Si vous avez corrigé votre "
+        "déclaration, dites-lui quand la nouvelle version arrivera.",
+        error_messages={"required": "La réponse est obligatoire."},
+    )
+
+
+class CloseForm(DsfrBaseForm):
+    note = forms.CharField(
+        label="Dernier mot au titulaire (facultatif)",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@require_GET
+def corrections(request, public_id):
+    """The list shows no personal data (neither the holder's name nor the message): only
+    the request page does, and each of its views is journaled."""
+    organisation = _organisation_for_corrections(request, public_id)
+    form = CorrectionFilterForm(request.GET or None)
+    status = form.cleaned_data["etat"] if form.is_valid() else None
+    page = Paginator(correction_requests.for_declarant(organisation, status), 25).get_page(
+        request.GET.get("page")
+    )
+    rows = [{"request": c, "kind_label": _kind_label(c)} for c in page]
+    return render(
+        request,
+        "pro/corrections.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "status": status or "",
+            "page": page,
+            "rows": rows,
+        },
+    )
+
+
+def _actor(user, organisation) -> Actor:
+    """The member acting for the organisation: the holder reads both names."""
+    actor = Actor.for_user(user)
+    return Actor(actor.kind, actor.identifier, f"{actor.label}, {organisation.name}")
+
+
+def _render_correction(request, organisation, correction, answer_form=None, close_form=None):
+    """The request page. The holder's identity and entry are read by someone other than
+    the holder: each view is journaled and appears in the holder's access log."""
+    record = correction_requests.reported_record(correction)
+    latest = correction_requests.latest_version(correction)
+    kind_label = record.kind_label if record else _kind_label(correction)
+    log_person_data_read(
+        correction.person,
+        Actor.for_user(request.user),
+        f"signalement d'erreur : {kind_label.lower()}",
+    )
+    person = correction.person
+    status = CorrectionStatus(correction.status)
+    return render(
+        request,
+        "pro/correction.html",
+        {
+            "organisation": organisation,
+            "correction": correction,
+            # First name and birth name only: never the NIR nor the birth date.
+            "holder_name": f"{(person.first_names.split() or [''])[0]} {person.birth_name}",
+            "kind_label": kind_label,
+            "entry": entry_for(record, timezone.localdate()) if record else None,
+            "latest": latest,
+            "transitions": correction.transitions.all(),
+            "can_answer": status == CorrectionStatus.OPEN,
+            "can_close": status != CorrectionStatus.CLOSED,
+            "answer_form": answer_form or AnswerForm(auto_id="reponse_%s"),
+            "close_form": close_form or CloseForm(auto_id="cloture_%s"),
+        },
+        status=400 if (answer_form or close_form) else 200,
+    )
+
+
+@require_GET
+def correction(request, public_id, request_id):
+    organisation = _organisation_for_corrections(request, public_id)
+    return _render_correction(request, organisation, _correction_or_404(organisation, request_id))
+
+
+@require_POST
+def answer_correction(request, public_id, request_id):
+    organisation = _organisation_for_corrections(request, public_id)
+    correction = _correction_or_404(organisation, request_id)
+    form = AnswerForm(request.POST, auto_id="reponse_%s")
+    if not form.is_valid():
+        return _render_correction(request, organisation, correction, answer_form=form)
+    try:
+        correction_requests.answer(
+            correction, actor=_actor(request.user, organisation), text=form.cleaned_data["text"]
+        )
+    except correction_requests.CorrectionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Votre réponse a été transmise au titulaire.")
+    return redirect("pro:correction", public_id=organisation.public_id, request_id=request_id)
+
+
+@require_POST
+def close_correction(request, public_id, request_id):
+    organisation = _organisation_for_corrections(request, public_id)
+    correction = _correction_or_404(organisation, request_id)
+    form = CloseForm(request.POST, auto_id="cloture_%s")
+    if not form.is_valid():
+        return _render_correction(request, organisation, correction, close_form=form)
+    try:
+        correction_requests.close(
+            correction, actor=_actor(request.user, organisation), note=form.cleaned_data["note"]
+        )
+    except correction_requests.CorrectionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Le signalement est clos.")
+    return redirect("pro:correction", public_id=organisation.public_id, request_id=request_id)
