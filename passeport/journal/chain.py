@@ -6,12 +6,17 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 
 GENESIS_HASH = "0" * 64
+_sha256 = hashlib.sha256
+
+
+# What `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+# cls=DjangoJSONEncoder)` builds on each call, built once (an encoder keeps no state
+# between calls to `encode`).
+_ENCODE = DjangoJSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 def canonical_json(value) -> str:
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
-    )
+    return _ENCODE(value)
 
 
 def normalize_payload(payload: dict) -> dict:
@@ -20,7 +25,7 @@ def normalize_payload(payload: dict) -> dict:
 
 
 def digest(value) -> str:
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+    return _sha256(_ENCODE(value).encode()).hexdigest()
 
 
 def entry_hash(
@@ -37,18 +42,20 @@ def entry_hash(
     payload_digest,
     previous_hash,
 ) -> str:
-    return digest(
-        [
-            seq,
-            occurred_at.isoformat(),
-            actor_kind,
-            actor_id,
-            actor_label,
-            action,
-            object_type,
-            object_id,
-            person_id,
-            payload_digest,
-            previous_hash,
-        ]
-    )
+    return _sha256(
+        _ENCODE(
+            [
+                seq,
+                occurred_at.isoformat(),
+                actor_kind,
+                actor_id,
+                actor_label,
+                action,
+                object_type,
+                object_id,
+                person_id,
+                payload_digest,
+                previous_hash,
+            ]
+        ).encode()
+    ).hexdigest()

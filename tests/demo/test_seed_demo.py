@@ -108,3 +108,41 @@ def test_if_empty_skips_and_a_second_seed_is_refused(referentials):
 def test_refuses_without_referentials():
     with pytest.raises(CommandError, match="load_referentials"):
         _seed(5)
+
+
+def test_fast_record_building_builds_what_build_record_builds(referentials, monkeypatch):
+    """Same seed, same passports, whether records are built by `records.build_record`
+    (Model.__init__) or by the generator's fast path (`new_instance`)."""
+    from passeport.demo import population
+    from passeport.records import services as records
+
+    pools = Pools.load()
+    first = Generator(5, TODAY, pools)
+    orgs = first.organisations(40)
+    state = first.rng.getstate()
+
+    def passports(build):
+        monkeypatch.setattr(population, "_build_record", build)
+        generator = Generator(5, TODAY, pools)
+        generator.rng.setstate(state)
+        generator.now = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=datetime.UTC)
+        built = []
+        for index in range(40):
+            person = generator.random_person()
+            person.pk = person.id = index + 1
+            built.extend(generator.passport(person, orgs, rich=index % 3 == 0))
+        return built
+
+    fast = passports(population._build_record)
+    slow = passports(records.build_record)
+    assert len(fast) == len(slow) > 40
+    assert {type(r) for r in fast} == {type(r) for r in slow}
+    for a, b in zip(fast, slow, strict=True):
+        assert type(a) is type(b)
+        assert list(a.__dict__) == list(b.__dict__)
+        assert {k: v for k, v in a.__dict__.items() if k != "_state"} == {
+            k: v for k, v in b.__dict__.items() if k != "_state"
+        }
+        assert (a._state.db, a._state.adding) == (b._state.db, b._state.adding)
+        assert a._state.fields_cache.keys() == b._state.fields_cache.keys()
+        assert a.content() == b.content()

@@ -6,7 +6,9 @@ and the next `version`, the old one becoming `superseded` (see `services.revise`
 
 import datetime
 import decimal
+import operator
 import uuid
+from collections.abc import Callable
 
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,26 @@ from ..enums import DECLARED_SOURCES, Assurance, Publication, RecordStatus, Sour
 LIFECYCLE_FIELDS = frozenset(
     {"id", "status", "status_changed_at", "status_reason", "publication", "published_at"}
 )
+
+
+def _content_getter(model) -> tuple[tuple[str, ...], Callable]:
+    """The attribute names of `model`'s content fields, in field order, and one getter
+    of their values as a tuple (computed once per model)."""
+    cached = _CONTENT_GETTERS.get(model)
+    if cached is None:
+        names = tuple(
+            field.attname
+            for field in model._meta.concrete_fields
+            if field.name not in LIFECYCLE_FIELDS and field.name != "created_at"
+        )
+        get = (
+            operator.attrgetter(*names) if len(names) > 1 else lambda obj: (getattr(obj, names[0]),)
+        )
+        cached = _CONTENT_GETTERS[model] = (names, get)
+    return cached
+
+
+_CONTENT_GETTERS: dict[type, tuple[tuple[str, ...], Callable]] = {}
 
 
 class RecordQuerySet(models.QuerySet):
@@ -115,15 +137,17 @@ class Record(models.Model):
     def content(self) -> dict:
         """The record's content (not its lifecycle), as plain JSON-able values."""
         values = {}
-        for field in self._meta.concrete_fields:
-            if field.name in LIFECYCLE_FIELDS or field.name == "created_at":
-                continue
-            value = field.value_from_object(self)
-            if isinstance(value, datetime.datetime):
+        names, get = _content_getter(type(self))
+        # `get` reads what each field's `value_from_object` reads, in field order.
+        for attname, value in zip(names, get(self), strict=True):
+            kind = type(value)
+            if kind is str or kind is int or kind is bool or value is None:
+                pass
+            elif isinstance(value, datetime.datetime):
                 value = value.astimezone(datetime.UTC).isoformat()
             elif isinstance(value, uuid.UUID | datetime.date | decimal.Decimal):
                 value = str(value)
-            values[field.attname] = value
+            values[attname] = value
         return values
 
     def content_digest(self) -> str:
