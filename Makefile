@@ -37,7 +37,8 @@ run: demo
 	@echo "  Passeport est servi sur http://$(HOST):$(PORT)/"
 	@echo "  Administration : http://$(HOST):$(PORT)/admin/ (créez un compte : .venv/bin/python manage.py createsuperuser)"
 	@echo ""
-	@$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@# The development identity provider is reached at SITE_URL: follow HOST and PORT.
+	@SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: venv browser
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
