@@ -2,12 +2,13 @@
 default 200,000) next to a bare bulk load of the same resulting certification rows, and
 the peak memory (RSS) of the ingest for two file sizes, to show it stays flat."""
 
-import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bench import _bare
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +64,11 @@ def run(url, manage, options):
         results[f"{label}_passages_per_s"] = round(rate)
         results[f"{label}_peak_rss_mb"] = round(rss_mb)
         path.unlink()
-    rows, bare = _bare_in_child(url)
+    # Only the large file's rows (its idTechnique are GEN1-…, the small file's GEN2-…).
+    rows, bare = _bare.measure(
+        url,
+        [("records_certification", "source_reference LIKE %s", ["%idTechnique GEN1-%"])],
+    )
     ratio = results["grand_s"] / bare if bare else float("nan")
     print(
         f"chargement brut des {rows:,} certifications produites : {bare:.1f} s — "
@@ -90,58 +95,3 @@ def _ingest(url, path):
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError("ingest_accrochage a échoué")
     return seconds, usage.ru_maxrss / 1024
-
-
-def _bare_in_child(url):
-    """In a process of its own: Django set up once per process would keep the first
-    database's settings for the second one."""
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-    output = subprocess.run(
-        [sys.executable, "-m", "bench.accrochage", url],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    rows, seconds = json.loads(output.strip().splitlines()[-1])
-    return rows, seconds
-
-
-def bare_reload(url):
-    """Times re-inserting, untransformed, the certification rows the ingest of the large
-    file produced (its idTechnique are GEN1-…, the small file's GEN2-…)."""
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    import django
-
-    django.setup()
-    from django.db import connection, transaction
-
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_certification")
-        cursor.execute(
-            "CREATE TABLE bench_certification AS SELECT * FROM records_certification WHERE 1 = 0"
-        )
-        cursor.execute(
-            "SELECT * FROM records_certification WHERE source_reference LIKE '%idTechnique GEN1-%'"
-        )
-        rows = cursor.fetchall()
-        started = time.perf_counter()
-        if rows:
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    with cursor.cursor.copy("COPY bench_certification FROM STDIN") as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                else:
-                    marks = ", ".join(["%s"] * len(rows[0]))
-                    cursor.executemany(f"INSERT INTO bench_certification VALUES ({marks})", rows)
-        elapsed = time.perf_counter() - started
-        cursor.execute("DROP TABLE bench_certification")
-    connection.close()
-    return len(rows), elapsed
-
-
-if __name__ == "__main__":
-    print(json.dumps(bare_reload(sys.argv[1])))

@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench import _bare
+
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = {
     "records_employmentperiod": "source_reference LIKE %s",
@@ -244,34 +246,14 @@ def bare(deposit: str, file_name: str, seq_before: str) -> dict:
     """Reads back the rows one ingest wrote and times re-inserting them, untransformed,
     into empty copies of their tables: the floor any loader could reach."""
     _setup()
-    from django.db import connection, transaction
-
     params = {
         "records_employmentperiod": f"{file_name}:%",
         "ingest_dsnhoursworked": int(deposit),
         "journal_journalentry": int(seq_before),
     }
-    total, elapsed = 0, 0.0
-    with connection.cursor() as cursor:
-        for table, condition in TABLES.items():
-            copy = f"bench_{table}"
-            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
-            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {table} WHERE 1 = 0")
-            cursor.execute(f"SELECT * FROM {table} WHERE {condition}", [params[table]])
-            rows = cursor.fetchall()
-            total += len(rows)
-            if rows:
-                started = time.perf_counter()
-                with transaction.atomic():
-                    if connection.vendor == "postgresql":
-                        with cursor.cursor.copy(f"COPY {copy} FROM STDIN") as pg_copy:
-                            for row in rows:
-                                pg_copy.write_row(row)
-                    else:
-                        marks = ", ".join(["%s"] * len(rows[0]))
-                        cursor.executemany(f"INSERT INTO {copy} VALUES ({marks})", rows)
-                elapsed += time.perf_counter() - started
-            cursor.execute(f"DROP TABLE {copy}")
+    total, elapsed = _bare.reload(
+        [(table, condition, [params[table]]) for table, condition in TABLES.items()]
+    )
     return {"rows": total, "seconds": elapsed}
 
 

@@ -2,8 +2,7 @@
 a bare bulk load of the same resulting rows (executemany in one transaction on SQLite,
 COPY on PostgreSQL)."""
 
-import os
-import time
+from bench import _bare
 
 TABLES = [
     "people_person",
@@ -24,7 +23,7 @@ def run(url, manage, options):
     seconds = manage(url, "seed_demo", "--holders", str(options.holders), "--seed", "1")
     rate = options.holders / seconds
     print(f"seed_demo --holders {options.holders} : {seconds:.1f} s, {rate:,.0f} titulaires/s")
-    rows, bare = bare_reload(url)
+    rows, bare = _bare.measure(url, [(table, "1 = 1", []) for table in TABLES])
     ratio = seconds / bare if bare else float("nan")
     print(
         f"chargement brut des mêmes {rows:,} lignes : {bare:.1f} s "
@@ -39,39 +38,3 @@ def run(url, manage, options):
         "bare_load_s": round(bare, 2),
         "ratio_to_bare": round(ratio, 2),
     }
-
-
-def bare_reload(url):
-    """Reads back every row seed_demo wrote and times re-inserting them, untransformed,
-    into empty copies of the tables: the floor any generator could reach."""
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    import django
-
-    django.setup()
-    from django.db import connection, transaction
-
-    total, elapsed = 0, 0.0
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            copy = f"bench_{table}"
-            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
-            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {table} WHERE 1 = 0")
-            cursor.execute(f"SELECT * FROM {table}")
-            rows = cursor.fetchall()
-            total += len(rows)
-            if not rows:
-                continue
-            started = time.perf_counter()
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    with cursor.cursor.copy(f"COPY {copy} FROM STDIN") as pg_copy:
-                        for row in rows:
-                            pg_copy.write_row(row)
-                else:
-                    marks = ", ".join(["%s"] * len(rows[0]))
-                    cursor.executemany(f"INSERT INTO {copy} VALUES ({marks})", rows)
-            elapsed += time.perf_counter() - started
-            cursor.execute(f"DROP TABLE {copy}")
-    connection.close()
-    return total, elapsed
