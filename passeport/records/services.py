@@ -4,6 +4,7 @@ Every write is journaled in the same transaction. Ingest, prevention declaration
 the holder's own forms all call these functions; none writes records around them.
 """
 
+import copy
 import datetime
 import uuid
 from collections.abc import Iterable, Sequence
@@ -126,7 +127,7 @@ def revise(record: Record, *, actor: Actor, reason: str, provenance=None, **chan
     if not reason.strip():
         raise RecordError("Le motif de la correction est obligatoire.")
     now = timezone.now()
-    new = type(record).objects.get(pk=record.pk)
+    new = copy.deepcopy(current)  # the locked row, not a second read of it
     new.pk = new.id = None
     new._state.adding = True
     new.public_id = uuid.uuid4()
