@@ -31,7 +31,8 @@ def database_urls(names):
     urls = {}
     for name in names:
         if name == "sqlite":
-            path = ROOT / "var" / "bench.sqlite3"
+            # BENCH_SQLITE_PATH lets two benchmark runs share a machine without sharing a file.
+            path = Path(os.environ.get("BENCH_SQLITE_PATH", ROOT / "var" / "bench.sqlite3"))
             path.parent.mkdir(exist_ok=True)
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
