@@ -38,6 +38,9 @@ class PreventionTraining(Record):
     certification_code = models.CharField("certification (RS/RNCP)", max_length=20, blank=True)
     jdr_type = models.CharField("type de justificatif", max_length=15, blank=True)
     result = models.CharField("résultat obtenu", max_length=255, blank=True)
+    # Code of the training's kind in the maintained catalogue (prevention.catalogue): gives
+    # the renewal period when no DATE_FIN_VALIDITE is declared, and the risk families.
+    training_kind = models.CharField("type de formation (catalogue)", max_length=40, blank=True)
     partner_unique_id = models.CharField(
         "identifiant unique du déclarant (ID_UNIQUE_PARTENAIRE)", max_length=100, blank=True
     )

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CredentialsConfig(AppConfig):
+    name = "passeport.credentials"
+    verbose_name = "Attestations numériques"
