@@ -14,7 +14,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test quality bench venv lock migrate demo clean-db format browser
+.PHONY: run test quality bench venv lock migrate demo clean-db format browser verifiers pdfsig
 
 venv: $(STAMP)
 
@@ -40,7 +40,7 @@ run: demo
 	@# The development identity provider is reached at SITE_URL: follow HOST and PORT.
 	@SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: venv browser
+test: venv browser verifiers pdfsig
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests (tests/browser) drive Debian's Chromium, installed here when missing and
@@ -52,6 +52,32 @@ browser:
 	  { apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 || \
 	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium >/dev/null; }; }; } || \
 	  echo "Chromium absent : les tests dans un navigateur (tests/browser) seront ignorés."
+
+# Independent credential verifiers (tests/credentials): npm packages pinned by
+# package-lock.json, installed (again) when it changes; Debian's nodejs/npm are installed
+# when missing and possible (root with apt). Without them those tests are skipped (CI=true
+# makes them fail).
+VERIFIERS := tests/credentials/verifiers
+VERIFIERS_STAMP := $(VERIFIERS)/node_modules/.installed-$(shell sha256sum $(VERIFIERS)/package-lock.json 2>/dev/null | cut -c1-16)
+verifiers:
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "Installation de Node.js et npm (vérificateurs indépendants)…" && \
+	  { apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }; }; } || true
+	@if command -v npm >/dev/null; then \
+	  test -f $(VERIFIERS_STAMP) || { echo "Installation des vérificateurs d'attestations (npm ci)…" && \
+	    (cd $(VERIFIERS) && npm ci --no-audit --no-fund --loglevel=error >/dev/null) && touch $(VERIFIERS_STAMP); }; \
+	else echo "npm absent : les tests avec les vérificateurs indépendants seront ignorés."; fi
+
+# poppler's pdfsig checks the sealed PDFs' PAdES signature in tests/documents, as software
+# we did not write (PDF rendering itself needs no system library: Typst is in the venv).
+# Debian's poppler-utils, installed when missing and possible (root with apt).
+pdfsig:
+	@command -v pdfsig >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "Installation de poppler-utils (pdfsig : vérification des PDF scellés)…" && \
+	  { apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null; }; }; } || \
+	  echo "pdfsig absent : les tests du cachet avec pdfsig seront ignorés."
 
 quality: venv
 	$(BIN)/ruff format --check .

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from passeport.api import urls as api_urls
+from passeport.credentials import urls as credentials_urls
 
 admin.site.site_header = "Passeport — administration"
 admin.site.site_title = "Passeport"
@@ -15,6 +16,8 @@ urlpatterns = [
     path("pro/", include("passeport.www.pro.urls")),
     path("certificateur/", include("passeport.www.certifier.urls")),
     path("api/", api_urls.urls()),
+    path("credentials/", include("passeport.credentials.urls")),
+    path("", include((credentials_urls.well_known, "credentials"), namespace="well_known")),
 ]
 
 # The development identity provider exists only where the settings say so (dev and test):

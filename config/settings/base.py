@@ -290,3 +290,41 @@ CONTENT_SECURITY_POLICY = {
         ],
     }
 }
+
+# --- Sealed PDFs (documents), share links (sharing), public verifier -----------------------
+# The seal: PEM key (ECDSA P-256) and certificate; earlier seal certificates (or the CA that
+# issues them) stay trusted by the verifier through DOCUMENTS_SEAL_TRUSTED_CERT_FILES.
+# DOCUMENTS_SEAL_GENERATE (embedded default only) generates a self-signed seal when missing.
+DOCUMENTS_SEAL_KEY_FILE = env("DOCUMENTS_SEAL_KEY_FILE", "")
+DOCUMENTS_SEAL_CERT_FILE = env("DOCUMENTS_SEAL_CERT_FILE", "")
+DOCUMENTS_SEAL_TRUSTED_CERT_FILES = env("DOCUMENTS_SEAL_TRUSTED_CERT_FILES", [], cast=list)
+DOCUMENTS_SEAL_GENERATE = env("DOCUMENTS_SEAL_GENERATE", False, cast=bool)
+DOCUMENTS_FONT_DIR = env("DOCUMENTS_FONT_DIR", str(VAR_DIR / "fonts"))  # converted Marianne
+# Share-link tokens are an HMAC of the link's id under this key (SECRET_KEY when empty).
+SHARING_TOKEN_KEY = env("SHARING_TOKEN_KEY", "")
+SHARING_DEFAULT_DAYS = env("SHARING_DEFAULT_DAYS", 90, cast=int)
+SHARING_MAX_DAYS = env("SHARING_MAX_DAYS", 365, cast=int)
+VERIFY_RATE_LIMIT = env("VERIFY_RATE_LIMIT", "30/m")  # public verifier page and API, per IP
+VERIFY_MAX_UPLOAD_BYTES = env("VERIFY_MAX_UPLOAD_BYTES", 10 * 1024 * 1024, cast=int)
+
+# --- Verifiable credentials (passeport.credentials) ----------------------------------------
+# Issuer keys: a private JWKS (Ed25519 and P-256; the first key of each algorithm signs),
+# inline or in a file. Without either, CREDENTIALS_GENERATE_KEYS generates them on first use
+# and keeps them in the database encrypted with CREDENTIALS_KEY_ENCRYPTION_KEYS (Fernet keys,
+# the first encrypts), or with a key derived from SECRET_KEY when none is given.
+CREDENTIALS_ISSUER_KEYS = env("CREDENTIALS_ISSUER_KEYS", "")
+CREDENTIALS_ISSUER_KEYS_FILE = env("CREDENTIALS_ISSUER_KEYS_FILE", "")
+CREDENTIALS_GENERATE_KEYS = env("CREDENTIALS_GENERATE_KEYS", True, cast=bool)
+CREDENTIALS_KEY_ENCRYPTION_KEYS = env("CREDENTIALS_KEY_ENCRYPTION_KEYS", [], cast=list)
+CREDENTIALS_ISSUER_NAME = env("CREDENTIALS_ISSUER_NAME", "Passeport de compétences")
+CREDENTIALS_SD_JWT_ALG = env("CREDENTIALS_SD_JWT_ALG", "ES256")  # or EdDSA
+CREDENTIALS_STATUS_LIST_SIZE = env("CREDENTIALS_STATUS_LIST_SIZE", 131072, cast=int)
+CREDENTIALS_STATUS_LIST_TTL = env("CREDENTIALS_STATUS_LIST_TTL", 300, cast=int)  # seconds
+CREDENTIALS_OFFER_LIFETIME = env("CREDENTIALS_OFFER_LIFETIME", 600, cast=int)  # seconds
+CREDENTIALS_TOKEN_LIFETIME = env("CREDENTIALS_TOKEN_LIFETIME", 300, cast=int)  # seconds
+CREDENTIALS_OFFER_TX_CODE = env("CREDENTIALS_OFFER_TX_CODE", True, cast=bool)
+
+# --- Follow-up of prevention trainings (followup) -------------------------------------------
+# How long after its end a training still gets its expiry reminder when send_reminders did
+# not run that day (or the training was declared late); older ones get none.
+FOLLOWUP_EXPIRY_CATCH_UP_DAYS = env("FOLLOWUP_EXPIRY_CATCH_UP_DAYS", 30, cast=int)

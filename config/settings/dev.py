@@ -82,3 +82,8 @@ OIDC_RP_GENERATE_KEYS = True
 # The login buttons lead to the dev provider at SITE_URL even when the site is opened
 # through another host name (localhost).
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(SITE_URL)
+
+# Sealed PDFs: a self-signed seal generated on first use into var/seal/ (never committed).
+DOCUMENTS_SEAL_KEY_FILE = env("DOCUMENTS_SEAL_KEY_FILE", str(VAR_DIR / "seal" / "cachet.key.pem"))
+DOCUMENTS_SEAL_CERT_FILE = env("DOCUMENTS_SEAL_CERT_FILE", str(VAR_DIR / "seal" / "cachet.pem"))
+DOCUMENTS_SEAL_GENERATE = True

@@ -45,3 +45,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.W001"]  # noqa: F405
 # Opportunistic purges are tested explicitly (they would otherwise depend on test order).
 PURGE_EXPIRED_INTERVAL = 0
+# Sealed PDFs: a seal generated in memory for this process.
+DOCUMENTS_SEAL_GENERATE = True

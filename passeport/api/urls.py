@@ -17,6 +17,8 @@ api = NinjaAPI(
 api.add_router("/oauth", oauth.router)
 api.add_router("/v1", v1.router)
 api.add_router("/v1/accrochage", "passeport.api.accrochage.router")
+api.add_router("/v1/verify", "passeport.api.verify.router")
+api.add_router("/v1/prevention", "passeport.prevention.api.router")
 
 
 def _public(patterns):

@@ -1,24 +1,47 @@
 """Occupational-safety trainings used to make believable demo passports.
 
-(title, declaration kind, validity in months or None, words to find its RS fiche.)
-The maintained catalogue with the regulation behind each period belongs to the
-prevention domain; this list only feeds the demo generator.
+Each title is declared with a kind of the maintained catalogue (`prevention.catalogue`),
+which gives its renewal period; `PREVENTION_TRAININGS` keeps the generator's shape
+(title, declaration kind, validity in months or None, words to find its RS fiche).
 """
 
+from passeport.prevention import catalogue as prevention_catalogue
+
+# (title, declaration kind, catalogue code, words to find its RS fiche)
+_PREVENTION = [
+    ("Sauveteur secouriste du travail (SST)", "JDR", "SST", "sauveteur secouriste"),
+    ("Maintien et actualisation des compétences SST (MAC SST)", "ADF", "MAC_SST", ""),
+    ("CACES R489 — chariots de manutention automoteurs", "JDR", "CACES_R489", "chariots"),
+    ("CACES R482 — engins de chantier", "JDR", "CACES_R482", "engins de chantier"),
+    (
+        "Habilitation électrique B1V-BR-BC",
+        "ADF",
+        "HABILITATION_ELECTRIQUE",
+        "habilitation electrique",
+    ),
+    ("Habilitation électrique H0-B0 (non-électricien)", "ADF", "HABILITATION_ELECTRIQUE", ""),
+    ("Travail en hauteur et port du harnais", "ADF", "TRAVAIL_HAUTEUR", ""),
+    ("Prévention du risque amiante — sous-section 4, opérateur", "ADF", "AMIANTE_SS4", "amiante"),
+    ("Gestes et postures — prévention des TMS", "ADF", "GESTES_POSTURES", ""),
+    ("Prévention des risques liés à l'activité physique (PRAP IBC)", "JDR", "PRAP", ""),
+    (
+        "Personne compétente en radioprotection (PCR)",
+        "JDR",
+        "RADIOPROTECTION_PCR",
+        "radioprotection",
+    ),
+    ("Prévention des risques psychosociaux pour les managers", "ADF", "RPS", ""),
+    ("Manipulation des produits chimiques dangereux", "ADF", "RISQUE_CHIMIQUE", ""),
+    ("Autorisation d'intervention à proximité des réseaux (AIPR) opérateur", "ADF", "AIPR", ""),
+    ("Équipier de première intervention — manipulation des extincteurs", "ADF", "EPI_INCENDIE", ""),
+]
+
+# The catalogue code of each demo title (what a declaration stores in `training_kind`).
+PREVENTION_KIND_CODES = {title: code for title, _kind, code, _words in _PREVENTION}
+
 PREVENTION_TRAININGS = [
-    ("Sauveteur secouriste du travail (SST)", "JDR", 24, "sauveteur secouriste"),
-    ("Maintien et actualisation des compétences SST (MAC SST)", "ADF", 24, ""),
-    ("CACES R489 — chariots de manutention automoteurs", "JDR", 60, "chariots"),
-    ("CACES R482 — engins de chantier", "JDR", 120, "engins de chantier"),
-    ("Habilitation électrique B1V-BR-BC", "ADF", 36, "habilitation electrique"),
-    ("Habilitation électrique H0-B0 (non-électricien)", "ADF", 36, ""),
-    ("Travail en hauteur et port du harnais", "ADF", 36, ""),
-    ("Prévention du risque amiante — sous-section 4, opérateur", "ADF", 36, "amiante"),
-    ("Gestes et postures — prévention des TMS", "ADF", None, ""),
-    ("Prévention des risques liés à l'activité physique (PRAP IBC)", "JDR", 24, ""),
-    ("Personne compétente en radioprotection (PCR)", "JDR", 60, "radioprotection"),
-    ("Prévention des risques psychosociaux pour les managers", "ADF", None, ""),
-    ("Manipulation des produits chimiques dangereux", "ADF", None, ""),
+    (title, kind, prevention_catalogue.by_code(code).renewal_months, words)
+    for title, kind, code, words in _PREVENTION
 ]
 
 ENGAGEMENTS = [

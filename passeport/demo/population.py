@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker.providers.person.fr_FR import Provider as FrenchNames
 
+from passeport.consent.models import ConsentScope, PreventionConsent
 from passeport.core.bulk import bulk_insert, new_instance
 from passeport.journal import services as journal
 from passeport.journal.actors import Actor
@@ -382,6 +383,7 @@ class Generator:
                     valid_from=end,
                     valid_until=valid_until,
                     certification_code=self.pools.prevention_codes.get(title, ""),
+                    training_kind=catalogue.PREVENTION_KIND_CODES[title],
                     partner_unique_id=str(self.uuid()),
                 )
             )
@@ -452,6 +454,37 @@ class Generator:
         return built
 
 
+def _consents(generator: "Generator", built: list) -> None:
+    """Most employees let their current employer see their passeport de prévention (all of
+    it; a few a chosen part, a few nothing), so the employers' follow-up board has data."""
+    rng = generator.rng
+    consents, events = [], []
+    for record in built:
+        if not isinstance(record, EmploymentPeriod) or record.end_date is not None:
+            continue
+        draw = rng.random()
+        if draw >= 0.8:
+            continue
+        scope = ConsentScope.ALL if draw < 0.7 else ConsentScope.NONE
+        consents.append(
+            PreventionConsent(
+                person_id=record.person_id, employer_id=record.employer_id, scope=scope
+            )
+        )
+        events.append(
+            journal.Event(
+                ACTOR,
+                "consent.prevention_updated",
+                "organisations.Organisation",
+                str(record.employer.public_id),
+                record.person_id,
+                payload={"siret": record.employer.siret, "scope": scope, "lineages": []},
+            )
+        )
+    bulk_insert(PreventionConsent, consents)
+    journal.append(events)
+
+
 def seed(
     holders: int,
     *,
@@ -502,5 +535,6 @@ def seed(
             for person, is_rich in zip(people, rich, strict=True):
                 built.extend(generator.passport(person, orgs, rich=is_rich))
             records.store_many(built, actor=ACTOR)
+            _consents(generator, built)
         written += size
         yield written

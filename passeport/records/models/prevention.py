@@ -44,6 +44,12 @@ class PreventionTraining(Record):
     partner_unique_id = models.CharField(
         "identifiant unique du déclarant (ID_UNIQUE_PARTENAIRE)", max_length=100, blank=True
     )
+    # What the holder and credentials show of the declaration (prevention.Declaration
+    # keeps the rest of the official fields).
+    modality = models.CharField("modalité", max_length=12, blank=True)
+    mention = models.CharField("mention obtenue", max_length=255, blank=True)
+    proof_url = models.URLField("lien vers la preuve", max_length=500, blank=True)
+    proof_id = models.CharField("identifiant de la preuve", max_length=255, blank=True)
 
     class Meta(Record.Meta):
         verbose_name = "formation prévention"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import followup, prevention_declarations, prevention_declare, views
 
 app_name = "pro"
 
@@ -43,5 +43,124 @@ urlpatterns = [
         "organisations/<uuid:public_id>/signalements/<uuid:request_id>/clore/",
         views.close_correction,
         name="close_correction",
+    ),
+    # Follow-up of the employees' prevention trainings (passeport.followup).
+    path(
+        "organisations/<uuid:public_id>/prevention/suivi/",
+        followup.board,
+        name="followup_board",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/suivi/export.<str:fmt>",
+        followup.export,
+        name="followup_export",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/suivi/salaries/<uuid:person_id>/",
+        followup.employee,
+        name="followup_employee",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/suivi/liste/",
+        followup.roster,
+        name="followup_roster",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/suivi/postes/",
+        followup.posts,
+        name="followup_posts",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/suivi/rappels-lus/",
+        followup.mark_read,
+        name="followup_mark_read",
+    ),
+    # Declaring prevention trainings (passeport.prevention): form, file import.
+    path(
+        "organisations/<uuid:public_id>/prevention/declarations/",
+        prevention_declare.home,
+        name="prevention_home",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/declarations/formulaire/",
+        prevention_declare.declare,
+        name="prevention_declare",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/declarations/verifier-stagiaire/",
+        prevention_declare.check_trainee,
+        name="prevention_check_trainee",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/declarations/importer/",
+        prevention_declare.upload,
+        name="prevention_upload",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/declarations/modele-<str:kind>.<str:fmt>",
+        prevention_declare.template,
+        name="prevention_template",
+    ),
+    path(
+        "prevention/imports/<uuid:import_id>/",
+        prevention_declare.import_detail,
+        name="prevention_import",
+    ),
+    path(
+        "prevention/imports/<uuid:import_id>/rapport.<str:fmt>",
+        prevention_declare.import_report,
+        name="prevention_import_report",
+    ),
+    path(
+        "prevention/imports/<uuid:import_id>/lignes-rejetees.csv",
+        prevention_declare.import_corrected,
+        name="prevention_import_corrected",
+    ),
+    # The life of prevention declarations (passeport.prevention.lifecycle): the declarant's
+    # list, corrections, cancellations; the employer's verification and reprise.
+    path(
+        "organisations/<uuid:public_id>/prevention/declarations/liste/",
+        prevention_declarations.declarations,
+        name="prevention_declarations",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/declarations/<uuid:declaration_id>/",
+        prevention_declarations.declaration,
+        name="prevention_declaration",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/declarations/<uuid:declaration_id>/corriger/",
+        prevention_declarations.declaration_correct,
+        name="prevention_declaration_correct",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/declarations/<uuid:declaration_id>/annuler/",
+        prevention_declarations.declaration_cancel,
+        name="prevention_declaration_cancel",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/lignes/<uuid:line_id>/corriger/",
+        prevention_declarations.line_correct,
+        name="prevention_line_correct",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/lignes/<uuid:line_id>/annuler/",
+        prevention_declarations.line_cancel,
+        name="prevention_line_cancel",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/a-verifier/",
+        prevention_declarations.reviews,
+        name="prevention_reviews",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/a-verifier/<uuid:line_id>/",
+        prevention_declarations.review,
+        name="prevention_review",
+    ),
+    path(
+        "organisations/<uuid:public_id>/prevention/reprise/",
+        prevention_declarations.reprise,
+        name="prevention_reprise",
     ),
 ]

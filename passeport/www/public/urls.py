@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from passeport.www.pro import prevention_declarations
+
+from . import shared, verify, views
 
 app_name = "public"
 
@@ -10,4 +12,14 @@ urlpatterns = [
     path("donnees-personnelles/", views.privacy, name="privacy"),
     path("accessibilite/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("verifier/", verify.verify, name="verify"),
+    path("verifier/cachet.pem", verify.seal_certificate, name="seal_certificate"),
+    path("verifier/<uuid:public_id>", verify.verify_document, name="verify_document"),
+    path("partage/<str:token>/", shared.shared, name="shared"),
+    # Eligibility of a training to the passeport de prévention (anyone, no login).
+    path(
+        "prevention/eligibilite/",
+        prevention_declarations.eligibility,
+        name="prevention_eligibility",
+    ),
 ]

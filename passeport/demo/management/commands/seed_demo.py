@@ -7,6 +7,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from passeport.demo import population
+from passeport.demo import prevention as prevention_demo
 from passeport.people.models import Person
 
 
@@ -70,6 +71,14 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         finally:
             progress.close()
+        # Prevention declarations at their various stages (to verify, late, corrected…).
+        declared = prevention_demo.seed(today or timezone.localdate())
+        if declared:
+            self.stdout.write(
+                "Déclarations de prévention de démonstration : "
+                + ", ".join(f"{key} {count}" for key, count in declared.items())
+                + "."
+            )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(

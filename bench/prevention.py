@@ -1,0 +1,138 @@
+"""Prevention figures: lines per second for a large ADF file (BENCH_PREVENTION_LINES,
+default 100,000: validation, matching, storing) next to a bare bulk load of the same
+resulting rows (prevention records and declaration lines) in the same run, and the peak
+memory (RSS) of the import for two file sizes, to show it stays flat."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import _bare
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def own_database(url: str) -> str:
+    """This benchmark's own database next to the one `bench/__main__.py` hands out."""
+    if url.startswith("sqlite:///"):
+        base = Path(url.removeprefix("sqlite:///"))
+        path = base.with_name(f"{base.stem}-prevention.sqlite3")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    name = f"{name}_prevention"
+    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{base}/{name}"
+
+
+def _env(url):
+    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+
+
+def _provider_siret(url) -> str:
+    code = (
+        "from passeport.organisations.models import Organisation as O;"
+        "print(O.objects.filter(is_training_provider=True).order_by('pk')"
+        ".values_list('siret', flat=True).first())"
+    )
+    output = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=_env(url),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return output.strip().splitlines()[-1]
+
+
+def run(url, manage, options):
+    url = own_database(url)
+    lines = int(os.environ.get("BENCH_PREVENTION_LINES", 100_000))
+    holders = int(os.environ.get("BENCH_PREVENTION_HOLDERS", min(options.holders, 20_000)))
+    small = max(1, lines // 4)
+    manage(url, "migrate", "--noinput")
+    manage(url, "load_referentials", "--no-progress")
+    manage(url, "seed_demo", "--holders", str(holders), "--seed", "1")
+    siret = _provider_siret(url)
+    var = ROOT / "var"
+    var.mkdir(exist_ok=True)
+    files = {}
+    for label, count, seed in (("petit", small, 2), ("grand", lines, 1)):
+        path = var / f"bench-prevention-{label}-{count}.csv"
+        manage(
+            url, "generate_prevention", str(path), "--kind", "adf", "--lines", str(count),
+            "--declarant", siret, "--seed", str(seed),
+        )  # fmt: skip
+        files[label] = (path, count)
+    results = {"lines": lines, "holders": holders}
+    for label, (path, count) in files.items():
+        seconds, rss_mb = _import(url, path, siret)
+        size_mb = path.stat().st_size / 1_048_576
+        rate = count / seconds
+        print(
+            f"import_prevention {count:,} lignes ADF ({size_mb:.0f} Mo) : {seconds:.1f} s, "
+            f"{rate:,.0f} lignes/s, mémoire max {rss_mb:.0f} Mo"
+        )
+        results[f"{label}_lines"] = count
+        results[f"{label}_file_mb"] = round(size_mb, 1)
+        results[f"{label}_s"] = round(seconds, 2)
+        results[f"{label}_lines_per_s"] = round(rate)
+        results[f"{label}_peak_rss_mb"] = round(rss_mb)
+        path.unlink()
+    large = files["grand"][0].name
+    rows, bare = _bare.measure(
+        url,
+        [
+            ("records_preventiontraining", "source_reference LIKE %s", [f"fichier {large}%"]),
+            (
+                "prevention_declarationline",
+                "source_import_id IN (SELECT id FROM prevention_preventionimport "
+                "WHERE file_name = %s)",
+                [large],
+            ),
+        ],
+    )
+    ratio = results["grand_s"] / bare if bare else float("nan")
+    print(
+        f"chargement brut des {rows:,} lignes produites (entrées du passeport + lignes de "
+        f"déclaration) : {bare:.1f} s — import = {ratio:.1f} × le chargement brut ; mémoire "
+        f"max petit / grand fichier : {results['petit_peak_rss_mb']} / "
+        f"{results['grand_peak_rss_mb']} Mo"
+    )
+    results.update(bare_rows=rows, bare_load_s=round(bare, 2), ratio_to_bare=round(ratio, 2))
+    return results
+
+
+def _import(url, path, siret):
+    """Runs the command in its own process; its peak RSS comes from wait4 (that child's
+    own rusage)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "manage.py",
+            "import_prevention",
+            str(path),
+            "--kind",
+            "adf",
+            "--declarant",
+            siret,
+            "--no-progress",
+        ],
+        cwd=ROOT,
+        env=_env(url),
+        stdout=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError("import_prevention a échoué")
+    return seconds, usage.ru_maxrss / 1024

@@ -1,0 +1,108 @@
+"""The public verifier as an API: no authentication, rate-limited per address.
+
+`POST /api/v1/verify` takes an SD-JWT VC presentation, an Open Badges 3.0 credential or a
+share link (JSON); `POST /api/v1/verify/pdf` a sealed PDF (multipart). Both answer the
+verdict every verifier of the service gives: `valid`, and each check in French.
+"""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from ninja import File, Router, Schema
+from ninja.errors import HttpError
+from ninja.files import UploadedFile
+from ninja.responses import Status
+
+from passeport.documents.verifier import VerifierInputError, verify_submission
+from passeport.identity.ratelimit import limited
+
+router = Router(tags=["Vérification publique"])
+
+
+class VerifyIn(Schema):
+    sd_jwt: str = ""
+    open_badge: dict[str, Any] | str | None = None
+    share_link: str = ""
+
+
+class CheckOut(Schema):
+    code: str
+    label: str
+    ok: bool
+    detail: str
+
+
+class VerdictOut(Schema):
+    kind: str
+    valid: bool
+    checks: list[CheckOut]
+    claims: dict[str, Any]
+    disclosed: list[str]
+    key_id: str
+
+
+class Error(Schema):
+    detail: str
+
+
+def _limit(request):
+    if limited(request, "verify", settings.VERIFY_RATE_LIMIT):
+        raise HttpError(429, "Trop de vérifications depuis votre adresse : patientez une minute.")
+
+
+DESCRIPTION = (
+    "Sans authentification. Renseignez un seul champ : `sd_jwt` (présentation SD-JWT VC, "
+    "« jeton~divulgations~ »), `open_badge` (l'attestation Open Badges 3.0, objet JSON ou "
+    "texte) ou `share_link` (l'adresse d'un lien de partage). La réponse liste chaque "
+    "vérification (`checks` : émetteur, intégrité, statut, expiration, informations "
+    "dévoilées) ; `valid` est vrai quand toutes réussissent. Limité par adresse IP."
+)
+
+
+@router.post(
+    "",
+    response={200: VerdictOut, 400: Error, 429: Error},
+    summary="Vérifier une attestation numérique ou un lien de partage",
+    description=DESCRIPTION,
+)
+def verify(request, payload: VerifyIn):
+    _limit(request)
+    badge = payload.open_badge
+    if isinstance(badge, dict):
+        badge = json.dumps(badge)
+    try:
+        verdict = verify_submission(
+            sd_jwt=payload.sd_jwt, open_badge=badge or "", share_link=payload.share_link
+        )
+    except VerifierInputError as error:
+        return Status(400, {"detail": error.message})
+    return Status(200, verdict.as_dict())
+
+
+@router.post(
+    "/pdf",
+    response={200: VerdictOut, 400: Error, 413: Error, 429: Error},
+    summary="Vérifier un PDF scellé (CV ou attestation)",
+    description=(
+        "Sans authentification. Le PDF en `multipart/form-data`, champ `file`. Vérifie le "
+        "cachet (PAdES) contre les certificats de Passeport, l'empreinte SHA-256 enregistrée à "
+        "l'émission, la révocation du document et de ses entrées, et les attestations "
+        "numériques jointes. Limité par adresse IP."
+    ),
+)
+def verify_pdf(request, file: File[UploadedFile]):
+    _limit(request)
+    if file.size > settings.VERIFY_MAX_UPLOAD_BYTES:
+        return Status(
+            413,
+            {
+                "detail": f"Fichier trop volumineux : "
+                f"{settings.VERIFY_MAX_UPLOAD_BYTES // 1_048_576} Mo au plus."
+            },
+        )
+    try:
+        verdict = verify_submission(pdf=file.read())
+    except VerifierInputError as error:
+        return Status(400, {"detail": error.message})
+    return Status(200, verdict.as_dict())

@@ -1,0 +1,411 @@
+"""Issuing verifiable credentials from guaranteed records, and revoking them.
+
+Every issuance allocates its own status-list index, is remembered (`Issuance`: record
+lineage and version, format, kid, index, holder key thumbprint) and journaled. A
+correction or cancellation of the record revokes what was issued from the old version
+(`revoke_for_record`, called from the records' post_save signal in `signals.py`); the
+new version is issuable anew.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import hmac
+import json
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from jwcrypto.jwk import JWK
+from sd_jwt.common import SDObj
+from sd_jwt.issuer import SDJWTIssuer
+
+from passeport.journal import services as journal
+from passeport.journal.actors import Actor
+from passeport.records.enums import Assurance, RecordStatus
+
+from . import claims, jsonld, keys, statuslists
+from .models import (
+    Issuance,
+    IssuanceChannel,
+    IssuanceState,
+    IssuedFormat,
+    KeyAlgorithm,
+    StatusList,
+    StatusListFormat,
+)
+
+SD_JWT_MEDIA_TYPE = "application/dc+sd-jwt"
+OPEN_BADGE_MEDIA_TYPE = "application/vc+ld+json"
+
+
+@dataclasses.dataclass(frozen=True)
+class IssuedFile:
+    """A machine-readable credential ready to attach to a PDF or download."""
+
+    filename: str  # "formation-3f2a9c1e.sd-jwt"
+    media_type: str  # "application/dc+sd-jwt", "application/vc+ld+json" or "application/ld+json"
+    content: bytes
+    format: str  # "dc+sd-jwt" or "open-badge-3" (IssuedFormat)
+
+
+class IssuanceError(ValueError):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def sd_jwt_algorithm() -> str:
+    return getattr(settings, "CREDENTIALS_SD_JWT_ALG", KeyAlgorithm.ES256)
+
+
+def refusal(record) -> str | None:
+    """Why `record` cannot be issued as a credential (French), or None."""
+    if claims.kind_for(record) is None:
+        return (
+            "Seules les expériences professionnelles, diplômes, formations et formations en "
+            "santé et sécurité au travail deviennent des attestations numériques."
+        )
+    if record.assurance != Assurance.GUARANTEED:
+        return "Seule une donnée garantie devient une attestation numérique vérifiable."
+    if record.status not in (RecordStatus.ACTIVE, RecordStatus.EXPIRED):
+        return "Cette version a été corrigée ou annulée : seule la version en vigueur est émise."
+    return None
+
+
+def _check(record):
+    reason = refusal(record)
+    if reason:
+        raise IssuanceError(reason)
+    return claims.kind_for(record)
+
+
+def _new_issuance(record, fmt, channel, kid, status_list, index, now, thumbprint="") -> Issuance:
+    expires = claims.expiry(record)
+    return Issuance.objects.create(
+        person_id=record.person_id,
+        record_type=record._meta.label,
+        record_public_id=record.public_id,
+        record_lineage=record.lineage,
+        record_version=record.version,
+        format=fmt,
+        channel=channel,
+        status_list=status_list,
+        status_index=index,
+        kid=kid,
+        holder_key_thumbprint=thumbprint,
+        issued_at=now,
+        expires_at=expires,
+    )
+
+
+def _journal(action: str, issuance: Issuance, actor: Actor, **extra):
+    journal.log(
+        journal.Event(
+            actor=actor,
+            action=action,
+            object_type="credentials.Issuance",
+            object_id=str(issuance.public_id),
+            person_id=issuance.person_id,
+            payload={
+                "record_type": issuance.record_type,
+                "lineage": str(issuance.record_lineage),
+                "version": issuance.record_version,
+                "format": issuance.format,
+                "channel": issuance.channel,
+                "kid": issuance.kid,
+                "status_index": issuance.status_index,
+                **extra,
+            },
+        )
+    )
+
+
+# --- SD-JWT VC -------------------------------------------------------------------------
+
+
+class _Issuer(SDJWTIssuer):
+    """The reference issuer, with decoy digests in the top-level `_sd` only: its own
+    option also puts decoys inside `status` and `status_list`, which verifiers and
+    wallets read as plain objects."""
+
+    DECOYS = (2, 5)
+
+    def _assemble_sd_jwt_payload(self):
+        super()._assemble_sd_jwt_payload()
+        low, high = self.DECOYS
+        decoys = [
+            self._create_decoy_claim_entry() for _ in range(low + secrets.randbelow(high - low + 1))
+        ]
+        self.sd_jwt_payload["_sd"] = sorted([*self.sd_jwt_payload.get("_sd", []), *decoys])
+
+
+def issue_sd_jwt(
+    record,
+    *,
+    actor: Actor,
+    holder_jwk: dict | None = None,
+    channel: str = IssuanceChannel.DOWNLOAD,
+) -> tuple[Issuance, str]:
+    """An SD-JWT VC (`typ: dc+sd-jwt`) of `record`, every personal claim selectively
+    disclosable with decoys, bound to `holder_jwk` (a public JWK) when given."""
+    kind = _check(record)
+    signer = keys.signing_key(sd_jwt_algorithm())
+    holder_key = None
+    thumbprint = ""
+    if holder_jwk is not None:
+        holder_key = JWK(**{k: v for k, v in holder_jwk.items() if k not in {"d", "p", "q"}})
+        thumbprint = holder_key.thumbprint()
+    now = timezone.now()
+    with transaction.atomic():
+        status_list, index = statuslists.allocate(StatusListFormat.TOKEN)
+        issuance = _new_issuance(
+            record, IssuedFormat.SD_JWT_VC, channel, signer.kid, status_list, index, now, thumbprint
+        )
+        payload = {
+            "iss": keys.issuer_url(),
+            "iat": int(now.timestamp()),
+            "vct": kind.vct,
+            "status": {"status_list": {"idx": index, "uri": statuslists.url(status_list)}},
+        }
+        if issuance.expires_at:
+            payload["exp"] = int(issuance.expires_at.timestamp())
+        personal = {**claims.holder_claims(record.person), **kind.claims(record)}
+        payload.update({SDObj(name): value for name, value in personal.items()})
+        issuer = _Issuer(
+            payload,
+            signer.jwk,
+            holder_key=holder_key,
+            sign_alg=signer.algorithm,
+            extra_header_parameters={"typ": "dc+sd-jwt", "kid": signer.kid},
+        )
+        _journal("credential.issued", issuance, actor)
+    return issuance, issuer.sd_jwt_issuance
+
+
+# --- Open Badges 3.0 -------------------------------------------------------------------
+
+
+def subject_id(person) -> str:
+    """The holder in Open Badges: a pseudonymous URN per person (never the NIR), the same
+    across credentials so that a reader can tell they name one holder."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"credentials-subject:{person.public_id}".encode(), "sha256"
+    ).digest()
+    return f"urn:uuid:{uuid.UUID(bytes=digest[:16], version=4)}"
+
+
+def _name_identifier(person) -> dict:
+    """The holder's name as a salted hash (Open Badges IdentityObject): whoever knows the
+    name can check it, nobody can read it."""
+    salt = secrets.token_hex(8)
+    name = f"{person.first_names} {person.birth_name}".strip()
+    return {
+        "type": "IdentityObject",
+        "identityType": "name",
+        "hashed": True,
+        "identityHash": "sha256$" + hashlib.sha256(f"{name}{salt}".encode()).hexdigest(),
+        "salt": salt,
+    }
+
+
+def _xsd(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _status_entries(status_list: StatusList, index: int) -> list[dict]:
+    entries = []
+    for purpose_list in (status_list, status_list.twin):
+        list_url = statuslists.url(purpose_list)
+        entries.append(
+            {
+                "id": f"{list_url}#{index}",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": purpose_list.purpose,
+                "statusListIndex": str(index),
+                "statusListCredential": list_url,
+            }
+        )
+    return entries
+
+
+def open_badge_document(record, kind, issuance: Issuance, status_list: StatusList) -> dict:
+    achievement_type, name, description, extra_subject = kind.achievement(record)
+    achievement = {
+        "id": claims.achievement_id(kind, record),
+        "type": ["Achievement"],
+        "achievementType": achievement_type,
+        "name": name,
+        "description": description,
+        "criteria": {"narrative": description},
+    }
+    if getattr(record, "code", ""):
+        achievement["humanCode"] = record.code
+    creator = claims.organisation_profile(record)
+    if creator:
+        achievement["creator"] = creator
+    subject = {
+        "id": subject_id(record.person),
+        "type": ["AchievementSubject"],
+        "identifier": [_name_identifier(record.person)],
+        "achievement": achievement,
+        **extra_subject,
+    }
+    start = getattr(record, "start_date", None) or getattr(record, "awarded_on", None)
+    end = getattr(record, "end_date", None)
+    if start:
+        subject["activityStartDate"] = start.isoformat()
+    if end:
+        subject["activityEndDate"] = end.isoformat()
+    document = {
+        "@context": [jsonld.VC_V2, jsonld.OB_V3],
+        "id": f"urn:uuid:{issuance.public_id}",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": name,
+        "issuer": {
+            "id": keys.issuer_did(),
+            "type": ["Profile"],
+            "name": getattr(settings, "CREDENTIALS_ISSUER_NAME", "Passeport de compétences"),
+            "url": keys.issuer_url() + "/",
+        },
+        "validFrom": _xsd(issuance.issued_at),
+        "credentialSubject": subject,
+        "credentialStatus": _status_entries(status_list, issuance.status_index),
+    }
+    if issuance.expires_at:
+        document["validUntil"] = _xsd(issuance.expires_at)
+    return document
+
+
+def issue_open_badge(
+    record, *, actor: Actor, channel: str = IssuanceChannel.DOWNLOAD
+) -> tuple[Issuance, dict]:
+    """An Open Badges 3.0 credential of `record` with an eddsa-rdfc-2022 proof; refused
+    (jsonld.JsonLdRefused) if any term is not defined by the pinned contexts."""
+    kind = _check(record)
+    signer = keys.signing_key(KeyAlgorithm.EDDSA)
+    now = timezone.now()
+    with transaction.atomic():
+        status_list, index = statuslists.allocate(StatusListFormat.BITSTRING)
+        issuance = _new_issuance(
+            record, IssuedFormat.OPEN_BADGE, channel, signer.kid, status_list, index, now
+        )
+        document = open_badge_document(record, kind, issuance, status_list)
+        signed = jsonld.sign(
+            document,
+            private_key=signer.private_key,
+            verification_method=keys.verification_method_id(signer.kid),
+            created=_xsd(now),
+        )
+        _journal("credential.issued", issuance, actor)
+    return issuance, signed
+
+
+# --- For documents (PDF attachments) and downloads -------------------------------------
+
+
+def credentials_for(record, *, actor: Actor, channel=IssuanceChannel.DOCUMENT) -> list[IssuedFile]:
+    """Both credentials of a guaranteed record as files; [] when the record is not
+    issuable (declared, superseded, another kind)."""
+    kind = claims.kind_for(record)
+    if refusal(record):
+        return []
+    stem = f"{kind.slug}-{str(record.public_id)[:8]}"
+    _, sd_jwt = issue_sd_jwt(record, actor=actor, channel=channel)
+    _, badge = issue_open_badge(record, actor=actor, channel=channel)
+    return [
+        IssuedFile(f"{stem}.sd-jwt", SD_JWT_MEDIA_TYPE, sd_jwt.encode(), IssuedFormat.SD_JWT_VC),
+        IssuedFile(
+            f"{stem}.vc.jsonld",
+            OPEN_BADGE_MEDIA_TYPE,
+            json.dumps(badge, ensure_ascii=False, indent=2).encode(),
+            IssuedFormat.OPEN_BADGE,
+        ),
+    ]
+
+
+# --- Status ----------------------------------------------------------------------------
+
+
+def _set_state(issuance: Issuance, state: str, actor: Actor, reason: str) -> None:
+    status_list = issuance.status_list
+    if issuance.format == IssuedFormat.SD_JWT_VC:
+        value = {
+            IssuanceState.VALID: statuslists.TOKEN_VALID,
+            IssuanceState.REVOKED: statuslists.TOKEN_INVALID,
+            IssuanceState.SUSPENDED: statuslists.TOKEN_SUSPENDED,
+        }[state]
+        statuslists.set_value(status_list, issuance.status_index, value)
+    else:
+        revoked = state == IssuanceState.REVOKED
+        suspended = state == IssuanceState.SUSPENDED
+        statuslists.set_value(status_list, issuance.status_index, int(revoked))
+        statuslists.set_value(status_list.twin, issuance.status_index, int(suspended))
+    issuance.state, issuance.state_changed_at, issuance.state_reason = (
+        state,
+        timezone.now(),
+        reason[:255],
+    )
+    issuance.save(update_fields=["state", "state_changed_at", "state_reason"])
+    _journal(f"credential.{state}", issuance, actor, reason=reason)
+
+
+@transaction.atomic
+def revoke(issuance: Issuance, *, actor: Actor, reason: str) -> bool:
+    """Revokes for good (False when it already was)."""
+    issuance = Issuance.objects.select_related("status_list__twin").get(pk=issuance.pk)
+    if issuance.state == IssuanceState.REVOKED:
+        return False
+    _set_state(issuance, IssuanceState.REVOKED, actor, reason)
+    return True
+
+
+@transaction.atomic
+def suspend(issuance: Issuance, *, actor: Actor, reason: str) -> bool:
+    issuance = Issuance.objects.select_related("status_list__twin").get(pk=issuance.pk)
+    if issuance.state != IssuanceState.VALID:
+        return False
+    _set_state(issuance, IssuanceState.SUSPENDED, actor, reason)
+    return True
+
+
+@transaction.atomic
+def reinstate(issuance: Issuance, *, actor: Actor, reason: str) -> bool:
+    """Lifts a suspension (a revocation is final)."""
+    issuance = Issuance.objects.select_related("status_list__twin").get(pk=issuance.pk)
+    if issuance.state != IssuanceState.SUSPENDED:
+        return False
+    _set_state(issuance, IssuanceState.VALID, actor, reason)
+    return True
+
+
+REVOKED_BY_RECORD = "L'entrée d'origine a été corrigée ou annulée"
+
+
+@transaction.atomic
+def revoke_for_record(record, *, actor: Actor | None = None, reason: str = "") -> int:
+    """Revokes every credential issued from this version of `record`; returns how many."""
+    actor = actor or Actor.system("credentials")
+    issued = Issuance.objects.select_related("status_list__twin").filter(
+        record_type=record._meta.label,
+        record_lineage=record.lineage,
+        record_version=record.version,
+        state__in=[IssuanceState.VALID, IssuanceState.SUSPENDED],
+    )
+    count = 0
+    for issuance in issued:
+        _set_state(issuance, IssuanceState.REVOKED, actor, reason or REVOKED_BY_RECORD)
+        count += 1
+    return count
+
+
+def issued_for(person, *, record=None):
+    """The holder's issuances, newest first (of one record's lineage when given)."""
+    queryset = Issuance.objects.filter(person=person)
+    if record is not None:
+        queryset = queryset.filter(record_type=record._meta.label, record_lineage=record.lineage)
+    return queryset.order_by("-issued_at", "-pk")
