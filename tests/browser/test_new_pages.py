@@ -1,0 +1,147 @@
+"""The pages added for the passeport de prévention and for verifiable documents, in a real
+browser: each answers 200 and axe-core finds no violation, on a desktop and on a phone."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from passeport.consent.models import ConsentScope
+from passeport.consent.services import set_prevention_consent
+from passeport.documents import services as documents
+from passeport.journal.actors import Actor
+from passeport.organisations.enums import MembershipRole
+from passeport.organisations.models import Membership
+from passeport.records.models import EmploymentPeriod
+from passeport.sharing import services as sharing
+from tests.documents.fixtures import publish_all
+from tests.factories import (
+    EmploymentPeriodFactory,
+    OrganisationFactory,
+    PreventionTrainingFactory,
+    UserFactory,
+)
+from tests.www.holder.passports import passport
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def holder():
+    user = UserFactory(holder=True, first_name="Angela", last_name="Dubois")
+    passport(user.person, years=3)
+    publish_all(user)
+    return user
+
+
+@pytest.fixture
+def organisation(holder):
+    """An employer that also trains, with two consenting employees (one is `holder`)."""
+    organisation = OrganisationFactory(training_provider=True, is_employer=True)
+    today = timezone.localdate()
+    for index, user in enumerate([holder, UserFactory(holder=True)]):
+        EmploymentPeriodFactory(
+            person=user.person,
+            employer=organisation,
+            start_date=today - datetime.timedelta(days=400),
+            end_date=None,
+        )
+        PreventionTrainingFactory(
+            person=user.person,
+            start_date=today - datetime.timedelta(days=701),
+            end_date=today - datetime.timedelta(days=700),
+            valid_from=today - datetime.timedelta(days=700),
+            valid_until=today + datetime.timedelta(days=20 + 200 * index),
+        )
+        set_prevention_consent(
+            user.person, organisation, scope=ConsentScope.ALL, actor=Actor.for_user(user)
+        )
+    return organisation
+
+
+@pytest.fixture
+def professional(organisation):
+    user = UserFactory()
+    Membership.objects.create(user=user, organisation=organisation, role=MembershipRole.ADMIN)
+    return user
+
+
+def check(page, live_server, axe, pages, *, prefix=""):
+    for name, path in pages.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        axe(page, prefix + name)
+
+
+def holder_pages(holder) -> dict:
+    person = holder.person
+    records = publish_all(holder)
+    actor = Actor.for_user(holder)
+    cv = documents.save_cv(person, title="Soudeur", summary="Dix ans d'atelier.", records=records)
+    link, _token = sharing.create_link(
+        person,
+        records=records[:2],
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+        recipient="Recruteur",
+        actor=actor,
+    )
+    period = EmploymentPeriod.objects.filter(person=person).current().first()
+    return {
+        "cv": "/mon-espace/cv/",
+        "cv-nouveau": "/mon-espace/cv/nouveau/",
+        "cv-detail": f"/mon-espace/cv/{cv.public_id}/",
+        "cv-apercu": f"/mon-espace/cv/{cv.public_id}/apercu/",
+        "partages": "/mon-espace/partages/",
+        "partage-nouveau": "/mon-espace/partages/nouveau/",
+        "partage-detail": f"/mon-espace/partages/{link.public_id}/",
+        "portefeuille": f"/mon-espace/entrees/emploi/{period.public_id}/portefeuille/",
+        "attestation-prevention": "/mon-espace/attestations/prevention/",
+        "rappels": "/mon-espace/rappels/",
+        "prevention": "/mon-espace/prevention/",
+    }
+
+
+def test_holder_document_pages_are_accessible(logged_in, live_server, holder, axe):
+    pages = holder_pages(holder)
+    check(logged_in(holder), live_server, axe, pages)
+    check(logged_in(holder, width=390, height=844), live_server, axe, pages, prefix="tel-")
+
+
+def test_professional_prevention_pages_are_accessible(
+    logged_in, live_server, organisation, professional, holder, axe
+):
+    base = f"/pro/organisations/{organisation.public_id}/prevention"
+    pages = {
+        "declarations": f"{base}/declarations/",
+        "formulaire": f"{base}/declarations/formulaire/",
+        "importer": f"{base}/declarations/importer/",
+        "liste": f"{base}/declarations/liste/",
+        "a-verifier": f"{base}/a-verifier/",
+        "reprise": f"{base}/reprise/",
+        "suivi": f"{base}/suivi/",
+        "suivi-salarie": f"{base}/suivi/salaries/{holder.person.public_id}/",
+        "suivi-liste": f"{base}/suivi/liste/",
+        "suivi-postes": f"{base}/suivi/postes/",
+    }
+    check(logged_in(professional), live_server, axe, pages)
+    check(logged_in(professional, width=390, height=844), live_server, axe, pages, prefix="tel-")
+
+
+def test_public_pages_are_accessible(browser, live_server, axe, holder):
+    records = publish_all(holder)
+    _link, token = sharing.create_link(
+        holder.person,
+        records=records[:2],
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+        recipient="",
+        actor=Actor.for_user(holder),
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+    page = context.new_page()
+    pages = {
+        "verifier": "/verifier/",
+        "eligibilite": "/prevention/eligibilite/",
+        "partage": f"/partage/{token}/",
+    }
+    check(page, live_server, axe, pages)
+    context.close()
