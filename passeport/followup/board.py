@@ -1,34 +1,35 @@
-"""The employer's follow-up board, as querysets: who its employees are, which of their
-prevention trainings it may see (consent), the state of each, what each post lacks.
-
-Everything the board counts is aggregated in SQL over all employees; only the page shown
-becomes Python rows. The number of queries does not depend on the number of employees
-(tests/followup/test_board_queries.py).
+# Only table names (from the models) and fixed fragments are formatted into the SQL below;
+# every value is a query parameter.
+# ruff: noqa: S608
+"""The employer's follow-up board: who its employees are, which of their prevention
+trainings it may see (consent), the state of each, what each post lacks.
 
 Employees of an organisation: the persons with a current DSN employment period at any
 establishment of its company (same SIREN: the DSN names one organisation per
 establishment SIRET), plus those its members added to their own list, minus those they
 removed. What the board shows of each follows the person's consent to *this*
 organisation (`consent.PreventionConsent`): all, the chosen lineages, or nothing.
+
+Why hand-written SQL: every figure of the board (counters, chart, gaps per post, size of
+the filtered list) derives from the same few sets — the employees, those who consent,
+the trainings visible to the employer, the latest of each kind. The ORM cannot name a
+set once and reuse it (no common table expressions), so each aggregate used to rebuild
+them through nested `IN`/`EXISTS` subqueries, and PostgreSQL scanned the whole person
+table for each. Here they are common table expressions built once per statement
+(`Board._with`): all figures come from one statement, the page from two more (persons,
+then their trainings), whatever the number of employees
+(tests/followup/test_followup_board.py counts them). The SQL is standard (CTEs, window
+functions, `UNION`/`EXCEPT`) and runs on PostgreSQL and SQLite alike; only "is this
+lineage among the chosen ones" reads the JSON column with each backend's functions.
 """
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Case,
-    CharField,
-    Count,
-    DateField,
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, TruncMonth
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import QuerySet
 
 from passeport.consent.models import ConsentScope, PreventionConsent
 from passeport.organisations.models import Organisation
@@ -41,6 +42,7 @@ from passeport.records.models.prevention import EXPIRING_SOON_DAYS
 from .models import Post, PostAssignment, RosterEntry, RosterState
 
 CURRENT = (RecordStatus.ACTIVE, RecordStatus.EXPIRED)
+CHOSEN_SCOPES = (ConsentScope.ALL, ConsentScope.PART)
 # Sorts a training without end of validity after every dated one.
 NO_END = datetime.date(9999, 12, 31)
 
@@ -68,6 +70,7 @@ class Status:
         NO_CONSENT: "new",
     }
     CHOICES = list(LABELS.items())
+    STATES = (VALID, EXPIRING, EXPIRED)
 
 
 @dataclass
@@ -81,9 +84,35 @@ class Filters:
         return catalogue.codes_for_family(self.family) if self.family else None
 
 
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _date(value: datetime.date):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _chosen_sql() -> str:
+    """SQL true when training `t`'s lineage is among those consent `c` chose, compared
+    as `PreventionConsent.allows` does: the lineage's text form in the JSON list."""
+    if connection.vendor == "postgresql":
+        return "c.lineages @> to_jsonb(t.lineage::text)"
+    # SQLite keeps UUIDs as 32 hexadecimal digits; the list holds the dashed form.
+    dashed = (
+        "substr(t.lineage, 1, 8) || '-' || substr(t.lineage, 9, 4) || '-' || "
+        "substr(t.lineage, 13, 4) || '-' || substr(t.lineage, 17, 4) || '-' || "
+        "substr(t.lineage, 21, 12)"
+    )
+    return f"EXISTS (SELECT 1 FROM json_each(c.lineages) AS j WHERE j.value = {dashed})"
+
+
 @dataclass
 class Board:
-    """The querysets of one organisation's board on one day."""
+    """One organisation's board on one day, with its filters."""
 
     organisation: Organisation
     day: datetime.date
@@ -91,88 +120,9 @@ class Board:
 
     def __post_init__(self):
         self.soon = self.day + datetime.timedelta(days=EXPIRING_SOON_DAYS)
-        org = self.organisation
-        establishments = Organisation.objects.filter(siren=org.siren).values("pk")
-        dsn = (
-            EmploymentPeriod.objects.filter(
-                employer__in=establishments, status=RecordStatus.ACTIVE, start_date__lte=self.day
-            )
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=self.day))
-            .values("person_id")
-        )
-        roster = RosterEntry.objects.filter(employer=org)
-        self.employees = Person.objects.filter(
-            Q(pk__in=dsn) | Q(pk__in=roster.filter(state=RosterState.ADDED).values("person_id"))
-        ).exclude(pk__in=roster.filter(state=RosterState.REMOVED).values("person_id"))
-        consents = PreventionConsent.objects.filter(employer=org)
-        self.all_scope = consents.filter(scope=ConsentScope.ALL).values("person_id")
-        self.part_scope = consents.filter(scope=ConsentScope.PART).values("person_id")
-        self.consenting = consents.filter(scope__in=[ConsentScope.ALL, ConsentScope.PART])
-        self._part_lineages: list[str] | None = None
+        self._summary: dict | None = None
 
-    # --- What the employer may see -------------------------------------------------
-
-    @property
-    def part_lineages(self) -> list[str]:
-        """The lineages chosen by holders who consented in part (one query, once)."""
-        if self._part_lineages is None:
-            chosen = PreventionConsent.objects.filter(
-                employer=self.organisation, scope=ConsentScope.PART
-            ).values_list("lineages", flat=True)
-            self._part_lineages = sorted({value for values in chosen for value in values})
-        return self._part_lineages
-
-    def consent_q(self) -> Q:
-        # The holder's form only offers their own trainings; person__in keeps a lineage
-        # chosen by someone else from opening anything.
-        return Q(person__in=self.all_scope) | Q(
-            person__in=self.part_scope, lineage__in=self.part_lineages
-        )
-
-    def visible(self) -> QuerySet:
-        """Every current prevention training of the employees that the employer may see."""
-        return PreventionTraining.objects.filter(
-            self.consent_q(), status__in=CURRENT, person__in=self.employees
-        )
-
-    def latest(self) -> QuerySet:
-        """For each employee and catalogue kind, the visible training that lasts longest
-        (a renewal hides the training it renews); unclassified trainings all count.
-        Annotated with `state` (valid / expiring / expired)."""
-        horizon = Coalesce("valid_until", Value(NO_END, output_field=DateField()))
-        newer = (
-            PreventionTraining.objects.filter(
-                self.consent_q(),
-                status__in=CURRENT,
-                person_id=OuterRef("person_id"),
-                training_kind=OuterRef("training_kind"),
-            )
-            .exclude(training_kind="")
-            .annotate(horizon=horizon)
-            .filter(
-                Q(horizon__gt=OuterRef("horizon"))
-                | Q(horizon=OuterRef("horizon"), pk__gt=OuterRef("pk"))
-            )
-        )
-        queryset = (
-            self.visible()
-            .annotate(horizon=horizon)
-            .exclude(Exists(newer))
-            .annotate(
-                state=Case(
-                    When(valid_until__lt=self.day, then=Value(Status.EXPIRED)),
-                    When(valid_until__lte=self.soon, then=Value(Status.EXPIRING)),
-                    default=Value(Status.VALID),
-                    output_field=CharField(),
-                )
-            )
-        )
-        codes = self.filters.kind_codes
-        if codes is not None:
-            queryset = queryset.filter(training_kind__in=codes)
-        return queryset
-
-    # --- Posts and what they lack --------------------------------------------------
+    # --- Posts ---------------------------------------------------------------------
 
     def posts(self) -> list[Post]:
         if not hasattr(self, "_posts"):
@@ -189,107 +139,318 @@ class Board:
             if codes is None or kind in codes
         ]
 
-    def _lacks(self, post: Post, kind: str) -> Q:
-        """An employee (the outer Person) who holds `post` and whose visible trainings
-        have none of `kind`. Only for consenting employees: of the others nothing is
-        known."""
-        holds = PostAssignment.objects.filter(post=post, person=OuterRef("pk"))
-        has = PreventionTraining.objects.filter(
-            self.consent_q(), status__in=CURRENT, person=OuterRef("pk"), training_kind=kind
+    # --- The sets, as common table expressions ---------------------------------------
+
+    def _with(self, only: list[int] | None = None) -> tuple[str, list]:
+        """`WITH` clauses naming, for this board:
+
+        - `employees(person_id)`, restricted to `only` when given (a page);
+        - `consenting(person_id, scope)`: employees whose consent is all or part;
+        - `visible(id, person_id, training_kind, valid_until)`: their current trainings
+          the employer may see;
+        - `latest(id, person_id, valid_until, horizon, state)`: per person and catalogue
+          kind, the visible training lasting longest (a renewal hides what it renews;
+          unclassified trainings all count), within the risk family filter;
+        - `missing(person_id, post_id, kind)`: a consenting employee holding a post
+          without any visible training of a kind it requires (family filter applied);
+        - `filtered(person_id)`: the employees the list shows under the filters.
+        """
+        org = self.organisation
+        period, roster = _table(EmploymentPeriod), _table(RosterEntry)
+        params: list = [org.siren, RecordStatus.ACTIVE, _date(self.day), _date(self.day)]
+        employees = (
+            f"SELECT e.person_id FROM {period} e WHERE e.employer_id IN "
+            f"(SELECT o.id FROM {_table(Organisation)} o WHERE o.siren = %s) "
+            "AND e.status = %s AND e.start_date <= %s "
+            "AND (e.end_date IS NULL OR e.end_date >= %s) "
+            f"UNION SELECT r.person_id FROM {roster} r WHERE r.employer_id = %s AND r.state = %s "
+            f"EXCEPT SELECT r.person_id FROM {roster} r WHERE r.employer_id = %s AND r.state = %s"
         )
-        return Q(Exists(holds)) & ~Q(Exists(has)) & Q(pk__in=self.consenting.values("person_id"))
+        params += [org.pk, RosterState.ADDED, org.pk, RosterState.REMOVED]
+        if only is not None:
+            employees = (
+                f"SELECT person_id FROM ({employees}) AS s "
+                f"WHERE person_id IN ({_marks(only) or 'NULL'})"
+            )
+            params += only
+        clauses = [f"employees(person_id) AS ({employees})"]
 
-    def missing_counts(self) -> dict[tuple[int, str], int]:
-        """How many employees of each post lack each required kind (one query)."""
+        clauses.append(
+            "consenting(person_id, scope) AS ("
+            f"SELECT c.person_id, c.scope FROM {_table(PreventionConsent)} c "
+            "WHERE c.employer_id = %s AND c.scope IN (%s, %s) "
+            "AND c.person_id IN (SELECT person_id FROM employees))"
+        )
+        params += [org.pk, *CHOSEN_SCOPES]
+
+        clauses.append(
+            "visible(id, person_id, training_kind, valid_until) AS ("
+            "SELECT t.id, t.person_id, t.training_kind, t.valid_until "
+            f"FROM {_table(PreventionTraining)} t "
+            f"JOIN {_table(PreventionConsent)} c "
+            "ON c.person_id = t.person_id AND c.employer_id = %s "
+            "WHERE t.person_id IN (SELECT person_id FROM consenting) AND t.status IN (%s, %s) "
+            f"AND (c.scope = %s OR (c.scope = %s AND {_chosen_sql()})))"
+        )
+        params += [org.pk, *CURRENT, ConsentScope.ALL, ConsentScope.PART]
+
+        codes = self.filters.kind_codes
+        in_family = ""
+        if codes is not None:
+            in_family = f"WHERE v.training_kind IN ({_marks(codes) or 'NULL'})"
+        # Latest first: the longest validity (none = forever), then the newest row.
+        clauses.append(
+            "latest(id, person_id, valid_until, horizon, state) AS ("
+            "SELECT id, person_id, valid_until, horizon, "
+            "CASE WHEN valid_until < %s THEN %s WHEN valid_until <= %s THEN %s ELSE %s END "
+            "FROM (SELECT v.id, v.person_id, v.training_kind, v.valid_until, "
+            "COALESCE(v.valid_until, %s) AS horizon, ROW_NUMBER() OVER ("
+            "PARTITION BY v.person_id, v.training_kind "
+            "ORDER BY COALESCE(v.valid_until, %s) DESC, v.id DESC) AS rank "
+            f"FROM visible v {in_family}) AS ranked "
+            "WHERE rank = 1 OR training_kind = '')"
+        )
+        params += [
+            _date(self.day),
+            Status.EXPIRED,
+            _date(self.soon),
+            Status.EXPIRING,
+            Status.VALID,
+            _date(NO_END),
+            _date(NO_END),
+            *(codes or []),
+        ]
+
         pairs = self.requirements()
-        if not pairs:
-            return {}
-        aggregates = {
-            f"m{index}": Count("pk", filter=self._lacks(post, kind))
-            for index, (post, kind) in enumerate(pairs)
-        }
-        aggregates["assigned"] = Count("pk")  # keeps the query valid with no pairs
-        values = self.employees.aggregate(**aggregates)
-        return {(post.pk, kind): values[f"m{i}"] for i, (post, kind) in enumerate(pairs)}
+        if pairs:
+            values = ", ".join(["(%s, %s)"] * len(pairs))
+            clauses.append(f"required(post_id, kind) AS (VALUES {values})")
+            clauses.append(
+                # A set difference rather than NOT EXISTS: a correlated probe into a
+                # common table expression (no index) is a nested loop when the planner
+                # underestimates it.
+                "missing(person_id, post_id, kind) AS ("
+                "SELECT a.person_id, r.post_id, r.kind FROM required r "
+                f"JOIN {_table(PostAssignment)} a ON a.post_id = r.post_id "
+                "WHERE a.person_id IN (SELECT person_id FROM consenting) "
+                "EXCEPT SELECT a.person_id, r.post_id, r.kind FROM required r "
+                f"JOIN {_table(PostAssignment)} a ON a.post_id = r.post_id "
+                "JOIN visible v ON v.person_id = a.person_id AND v.training_kind = r.kind)"
+            )
+            params += [value for post, kind in pairs for value in (post.pk, kind)]
+        else:
+            clauses.append(
+                "missing(person_id, post_id, kind) AS ("
+                "SELECT person_id, NULL, NULL FROM employees WHERE 1 = 0)"
+            )
 
-    # --- The filtered list of employees --------------------------------------------
+        filtered, filtered_params = self._filtered_sql()
+        clauses.append(f"filtered(person_id) AS ({filtered})")
+        params += filtered_params
+        return "WITH " + ", ".join(clauses) + " ", params
 
-    def filtered_employees(self) -> QuerySet:
-        employees = self.employees
+    def _filtered_sql(self) -> tuple[str, list]:
         status, post = self.filters.status, self.filters.post
+        sql, params = "SELECT person_id FROM employees WHERE 1 = 1", []
         if post is not None:
-            employees = employees.filter(
-                Exists(PostAssignment.objects.filter(post=post, person=OuterRef("pk")))
+            sql += (
+                f" AND person_id IN (SELECT person_id FROM {_table(PostAssignment)} "
+                "WHERE post_id = %s)"
             )
+            params.append(post.pk)
         if status == Status.NO_CONSENT:
-            employees = employees.exclude(pk__in=self.consenting.values("person_id"))
+            sql += " AND person_id NOT IN (SELECT person_id FROM consenting)"
         elif status == Status.MISSING:
-            lacks = Q(pk__in=[])
-            for required_post, kind in self.requirements():
-                if post is None or required_post == post:
-                    lacks |= self._lacks(required_post, kind)
-            employees = employees.filter(lacks)
-        elif status:
-            employees = employees.filter(
-                Exists(self.latest().filter(person=OuterRef("pk"), state=status))
-            )
+            if post is None:
+                sql += " AND person_id IN (SELECT person_id FROM missing)"
+            else:
+                sql += " AND person_id IN (SELECT person_id FROM missing WHERE post_id = %s)"
+                params.append(post.pk)
+        elif status in Status.STATES:
+            sql += " AND person_id IN (SELECT person_id FROM latest WHERE state = %s)"
+            params.append(status)
         elif self.filters.family:
             # A risk family alone: employees with a training of that family or lacking one.
-            lacks = Q(pk__in=[])
-            for required_post, kind in self.requirements():
-                lacks |= self._lacks(required_post, kind)
-            employees = employees.filter(
-                Q(Exists(self.latest().filter(person=OuterRef("pk")))) | lacks
+            sql += (
+                " AND person_id IN (SELECT person_id FROM latest "
+                "UNION SELECT person_id FROM missing)"
             )
-        return employees.annotate(
-            consent_scope=Subquery(
-                PreventionConsent.objects.filter(
-                    employer=self.organisation, person=OuterRef("pk")
-                ).values("scope")[:1]
-            )
-        ).order_by("birth_name", "first_names", "pk")
+        return sql, params
 
-    # --- Aggregates over all employees ---------------------------------------------
+    # --- Aggregates over all employees, in one statement ---------------------------
+
+    def summary(self) -> dict:
+        """Trainings by state, trainings ending each of the 12 coming months, employees
+        with and without consent, gaps per (post, kind), size of the filtered list: one
+        statement, whatever the number of employees."""
+        if self._summary is not None:
+            return self._summary
+        starts = self.month_starts()
+        last = len(starts) - 2
+        # Month n (from 0) holds the ends from starts[n] to starts[n + 1].
+        buckets = " ".join(f"WHEN valid_until < %s THEN '{n}'" for n in range(last))
+        sql, params = self._with()
+        sql += (
+            "SELECT 'state', state, '', COUNT(*) FROM latest GROUP BY state "
+            "UNION ALL SELECT 'month', bucket, '', COUNT(*) FROM ("
+            f"SELECT CASE {buckets} ELSE '{last}' END AS bucket FROM latest "
+            "WHERE valid_until >= %s AND valid_until < %s) AS ends GROUP BY bucket "
+            "UNION ALL SELECT 'employees', '', '', COUNT(*) FROM employees "
+            "UNION ALL SELECT 'consenting', '', '', COUNT(*) FROM consenting "
+            "UNION ALL SELECT 'filtered', '', '', COUNT(*) FROM filtered "
+            "UNION ALL SELECT 'missing', CAST(post_id AS TEXT), kind, COUNT(*) FROM missing "
+            "GROUP BY post_id, kind"
+        )
+        params += [_date(start) for start in starts[1:-1]]
+        params += [_date(self.day), _date(starts[-1])]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        summary = {
+            "states": dict.fromkeys(Status.STATES, 0),
+            "months": [0] * (len(starts) - 1),
+            "missing": {(post.pk, kind): 0 for post, kind in self.requirements()},
+        }
+        for section, key, kind, count in rows:
+            if section == "state":
+                summary["states"][key] = count
+            elif section == "month":
+                summary["months"][int(key)] = count
+            elif section == "missing":
+                summary["missing"][(int(key), kind)] = count
+            else:
+                summary[section] = count
+        self._summary = summary
+        return summary
+
+    def month_starts(self, months: int = 12) -> list[datetime.date]:
+        first = self.day.replace(day=1)
+        return [catalogue.add_months(first, n) for n in range(months + 1)]
 
     def counters(self) -> dict[str, int]:
-        """Trainings by state, missing (employee, kind) pairs, employees with and without
-        consent: two queries, whatever the number of employees."""
-        counts = dict.fromkeys((Status.VALID, Status.EXPIRING, Status.EXPIRED), 0)
-        for row in self.latest().order_by().values("state").annotate(n=Count("pk")):
-            counts[row["state"]] = row["n"]
-        totals = self.employees.aggregate(
-            employees=Count("pk"),
-            consenting=Count("pk", filter=Q(pk__in=self.consenting.values("person_id"))),
-        )
-        counts["employees"] = totals["employees"]
-        counts[Status.NO_CONSENT] = totals["employees"] - totals["consenting"]
-        return counts
+        summary = self.summary()
+        return {
+            **summary["states"],
+            "employees": summary["employees"],
+            Status.NO_CONSENT: summary["employees"] - summary["consenting"],
+        }
 
-    def expiries_by_month(self, months: int = 12) -> list[tuple[datetime.date, int]]:
+    def expiries_by_month(self) -> list[tuple[datetime.date, int]]:
         """(first day of month, trainings whose validity ends that month) from today to
         the end of the 12th month; a renewed training is not due, one already expired is
         not counted again."""
-        first = self.day.replace(day=1)
-        starts = [_add_months(first, n) for n in range(months + 1)]
-        rows = (
-            self.latest()
-            .filter(valid_until__gte=self.day, valid_until__lt=starts[-1])
-            .annotate(month=TruncMonth("valid_until"))
-            .order_by()
-            .values("month")
-            .annotate(n=Count("pk"))
+        return list(zip(self.month_starts()[:-1], self.summary()["months"], strict=True))
+
+    def missing_counts(self) -> dict[tuple[int, str], int]:
+        """How many consenting employees of each post lack each required kind."""
+        return self.summary()["missing"]
+
+    # --- The filtered list of employees --------------------------------------------
+
+    def people(self, offset: int = 0, limit: int | None = None) -> list[Person]:
+        """Filtered employees in a stable order (name, first names, key), each with
+        `consent_scope` (None without a row)."""
+        sql, params = self._with()
+        sql += (
+            f"SELECT p.*, c.scope AS consent_scope FROM {_table(Person)} p "
+            "JOIN filtered f ON f.person_id = p.id "
+            f"LEFT JOIN {_table(PreventionConsent)} c ON c.person_id = p.id "
+            "AND c.employer_id = %s "
+            "ORDER BY p.birth_name, p.first_names, p.id"
         )
-        by_month = {_as_date(row["month"]): row["n"] for row in rows}
-        return [(start, by_month.get(start, 0)) for start in starts[:-1]]
+        params.append(self.organisation.pk)
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        return list(Person.objects.raw(sql, params))
+
+    def listing(self) -> "Listing":
+        return Listing(self)
+
+    def employee(self, public_id) -> Person | None:
+        """One employee (whatever the filters), with `consent_scope`; None otherwise."""
+        field = Person._meta.get_field("public_id")
+        try:
+            key = field.get_db_prep_value(field.to_python(public_id), connection)
+        except ValidationError:
+            return None
+        sql, params = _employee_sql(self)
+        people = list(Person.objects.raw(sql, [*params, key]))
+        return people[0] if people else None
+
+    def visible_trainings(self, person: Person) -> QuerySet:
+        """An employee's current trainings the employer may see (the detail page)."""
+        trainings = PreventionTraining.objects.filter(person=person, status__in=CURRENT)
+        consent = PreventionConsent.objects.filter(
+            person=person, employer=self.organisation
+        ).first()
+        if consent is None or consent.scope not in CHOSEN_SCOPES:
+            return trainings.none()
+        if consent.scope == ConsentScope.PART:
+            trainings = trainings.filter(lineage__in=consent.lineages)
+        return trainings
+
+    def latest_rows(self, only: list[int] | None = None) -> Iterator[tuple]:
+        """(person_id, public_id, title, kind, valid_from, valid_until, state) of the latest
+        visible trainings of `only` (a page), or of every filtered employee; per person,
+        soonest end first."""
+        sql, params = self._with(only)
+        sql += (
+            "SELECT l.person_id, t.public_id, t.title, t.training_kind, t.valid_from, "
+            f"t.valid_until, l.state FROM latest l JOIN {_table(PreventionTraining)} t "
+            "ON t.id = l.id JOIN filtered f ON f.person_id = l.person_id "
+            "ORDER BY l.person_id, l.horizon, l.id"
+        )
+        uuid_field = PreventionTraining._meta.get_field("public_id")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(2000):
+                for person_id, public_id, *rest in chunk:
+                    # SQLite returns the stored text of UUIDs and dates.
+                    yield (
+                        person_id,
+                        uuid_field.to_python(public_id),
+                        rest[0],
+                        rest[1],
+                        _as_date(rest[2]),
+                        _as_date(rest[3]),
+                        rest[4],
+                    )
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    return catalogue.add_months(day, months)
+def _employee_sql(board: Board) -> tuple[str, list]:
+    sql, params = Board(board.organisation, board.day)._with()
+    sql += (
+        f"SELECT p.*, c.scope AS consent_scope FROM {_table(Person)} p "
+        "JOIN employees e ON e.person_id = p.id "
+        f"LEFT JOIN {_table(PreventionConsent)} c ON c.person_id = p.id AND c.employer_id = %s "
+        "WHERE p.public_id = %s"
+    )
+    return sql, [*params, board.organisation.pk]
 
 
-def _as_date(value) -> datetime.date:
-    # TruncMonth of a DateField is a date on both backends; a datetime on some drivers.
-    return value.date() if isinstance(value, datetime.datetime) else value
+def _as_date(value) -> datetime.date | None:
+    if value is None or isinstance(value, datetime.date):
+        return value
+    return datetime.date.fromisoformat(value)
+
+
+class Listing:
+    """What Django's Paginator needs (a count and slices) over the filtered employees:
+    the count comes from the board's summary statement, a slice is one query."""
+
+    def __init__(self, board: Board):
+        self.board = board
+
+    def count(self) -> int:
+        return self.board.summary()["filtered"]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, bounds: slice) -> list[Person]:
+        start = bounds.start or 0
+        return self.board.people(start, bounds.stop - start)
 
 
 # --- Rows of the page shown ---------------------------------------------------------
@@ -334,44 +495,43 @@ class EmployeeRow:
         return [kind.label if hasattr(kind, "label") else kind for kind in self.missing]
 
 
-TRAINING_COLUMNS = (
-    "person_id",
-    "public_id",
-    "title",
-    "training_kind",
-    "valid_from",
-    "valid_until",
-    "state",
-)
-
-
-def employee_rows(board: Board, people: list[Person]) -> list[EmployeeRow]:
-    """The rows of `people` (a page): their latest visible trainings and what their
-    posts lack, in two queries."""
+def employee_rows(board: Board, people: list[Person], *, page: bool = True) -> list[EmployeeRow]:
+    """The rows of `people` (each with `consent_scope`): their latest visible trainings
+    and what their posts lack, in two queries. `page=False` when `people` are all the
+    filtered employees (the export): the trainings are then read through the filter
+    rather than through a list of thousands of keys."""
     ids = [person.pk for person in people]
     by_person: dict[int, list[TrainingRow]] = {pk: [] for pk in ids}
-    latest = board.latest().filter(person__in=ids).order_by("person_id", "horizon", "pk")
-    for person_id, public_id, title, kind, valid_from, valid_until, state in latest.values_list(
-        *TRAINING_COLUMNS
-    ):
-        by_person[person_id].append(
-            TrainingRow(
-                str(public_id), title, catalogue.by_code(kind), valid_from, valid_until, state
-            )
-        )
+    if ids:
+        for person_id, public_id, title, kind, valid_from, valid_until, state in board.latest_rows(
+            ids if page else None
+        ):
+            if person_id in by_person:
+                by_person[person_id].append(
+                    TrainingRow(
+                        str(public_id),
+                        title,
+                        catalogue.by_code(kind),
+                        valid_from,
+                        valid_until,
+                        state,
+                    )
+                )
     posts = {post.pk: post for post in board.posts()}
     assignments: dict[int, list[Post]] = {pk: [] for pk in ids}
-    if posts:
-        for person_id, post_id in (
-            PostAssignment.objects.filter(post__in=list(posts), person__in=ids)
-            .order_by("post__name", "pk")
-            .values_list("person_id", "post_id")
+    if posts and ids:
+        assigned = PostAssignment.objects.filter(post__in=list(posts))
+        if page:
+            assigned = assigned.filter(person__in=ids)
+        for person_id, post_id in assigned.order_by("post__name", "pk").values_list(
+            "person_id", "post_id"
         ):
-            assignments[person_id].append(posts[post_id])
+            if person_id in assignments:
+                assignments[person_id].append(posts[post_id])
     codes = board.filters.kind_codes
     rows = []
     for person in people:
-        consented = person.consent_scope in (ConsentScope.ALL, ConsentScope.PART)
+        consented = person.consent_scope in CHOSEN_SCOPES
         trainings = by_person[person.pk] if consented else []
         row = EmployeeRow(person, consented, trainings, assignments[person.pk])
         if consented:
@@ -383,14 +543,4 @@ def employee_rows(board: Board, people: list[Person]) -> list[EmployeeRow]:
                         wanted.append(code)
             row.missing = [catalogue.by_code(code) or code for code in wanted]
         rows.append(row)
-    return rows
-
-
-def training_rows_for_export(board: Board) -> dict[int, list[tuple]]:
-    """Every employee's latest visible trainings (the export), one query."""
-    rows: dict[int, list[tuple]] = {}
-    for values in (
-        board.latest().order_by("person_id", "horizon", "pk").values_list(*TRAINING_COLUMNS)
-    ):
-        rows.setdefault(values[0], []).append(values[1:])
     return rows

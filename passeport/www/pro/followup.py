@@ -11,13 +11,14 @@ by first name, name and birth year.
 import csv
 import datetime
 import io
+import tempfile
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -111,7 +112,7 @@ def _query_string(request) -> str:
 def board(request, public_id):
     organisation = _employer(request, public_id)
     board, form = _board(request, organisation)
-    page = Paginator(board.filtered_employees(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(board.listing(), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = followup.employee_rows(board, list(page))
     _journal_reads(
         request,
@@ -224,40 +225,83 @@ EXPORT_HEADER = [
 ]
 
 
-def _export_lines(board):
-    employees = list(board.filtered_employees())
-    rows = followup.employee_rows(board, employees)
-    lines = []
+def _export_lines(rows):
+    """The export's lines, one per (employee, training), gap or lack of consent."""
     for row in rows:
         person = row.person
         identity = [person.usage_name or person.birth_name, person.first_names, person.birth_year]
         posts = ", ".join(post.name for post in row.posts)
         if not row.consented:
-            lines.append(
-                [*identity, "non", posts, "", "", "", None, None, "Consentement non donné"]
-            )
+            yield [*identity, "non", posts, "", "", "", None, None, "Consentement non donné"]
             continue
         for training in row.trainings:
-            lines.append(
-                [
-                    *identity,
-                    "oui",
-                    posts,
-                    training.title,
-                    training.kind_label,
-                    training.families,
-                    training.valid_from,
-                    training.valid_until,
-                    training.state_label,
-                ]
-            )
+            yield [
+                *identity,
+                "oui",
+                posts,
+                training.title,
+                training.kind_label,
+                training.families,
+                training.valid_from,
+                training.valid_until,
+                training.state_label,
+            ]
         for kind in row.missing:
             label = kind.label if hasattr(kind, "label") else kind
             families = ", ".join(kind.risk_family_labels) if hasattr(kind, "label") else ""
-            lines.append([*identity, "oui", posts, "", label, families, None, None, "Manquante"])
+            yield [*identity, "oui", posts, "", label, families, None, None, "Manquante"]
         if not row.trainings and not row.missing:
-            lines.append([*identity, "oui", posts, "", "", "", None, None, "Aucune formation"])
-    return rows, lines
+            yield [*identity, "oui", posts, "", "", "", None, None, "Aucune formation"]
+
+
+CSV_CHUNK_LINES = 1000
+
+
+def _csv_chunks(rows):
+    """The CSV, a chunk of lines at a time (what StreamingHttpResponse sends as it goes)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    # A BOM so that spreadsheet software reads the accents as UTF-8.
+    buffer.write("\ufeff")
+    writer.writerow(EXPORT_HEADER)
+    for count, line in enumerate(_export_lines(rows), start=1):
+        writer.writerow(
+            [
+                value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else value
+                for value in line
+            ]
+        )
+        if count % CSV_CHUNK_LINES == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def _xlsx_file(rows):
+    """The workbook in a temporary file (openpyxl's write-only mode keeps no cells in
+    memory; the ZIP container is only complete once saved), sent by FileResponse in
+    chunks."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Suivi prévention")
+    header = []
+    for title in EXPORT_HEADER:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    # Plain values: openpyxl's cell creation dominates large exports; dates get its
+    # default date format.
+    for line in _export_lines(rows):
+        sheet.append(line)
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    workbook.save(output)
+    output.seek(0)
+    return output
 
 
 @require_GET
@@ -266,7 +310,9 @@ def export(request, public_id, fmt):
         raise Http404("Format d'export inconnu.")
     organisation = _employer(request, public_id)
     board, _form = _board(request, organisation)
-    rows, lines = _export_lines(board)
+    # Read here, in the request's transaction, so that the journal names exactly the
+    # persons exported; only the writing of the file is streamed.
+    rows = followup.employee_rows(board, board.people(), page=False)
     _journal_reads(
         request,
         organisation,
@@ -276,41 +322,10 @@ def export(request, public_id, fmt):
     stamp = timezone.localdate().isoformat()
     filename = f"suivi-prevention-{organisation.siret}-{stamp}.{fmt}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_HEADER)
-        for line in lines:
-            writer.writerow(
-                [
-                    value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else value
-                    for value in line
-                ]
-            )
-        # A BOM so that spreadsheet software reads the accents as UTF-8.
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
+        response = StreamingHttpResponse(_csv_chunks(rows), content_type="text/csv; charset=utf-8")
     else:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
-
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Suivi prévention")
-        header = []
-        for title in EXPORT_HEADER:
-            cell = WriteOnlyCell(sheet, value=title)
-            cell.font = Font(bold=True)
-            header.append(cell)
-        sheet.append(header)
-        # Plain values: openpyxl's cell creation dominates large exports; dates get its
-        # default date format.
-        for line in lines:
-            sheet.append(line)
-        output = io.BytesIO()
-        workbook.save(output)
-        response = HttpResponse(
-            output.getvalue(),
+        response = FileResponse(
+            _xlsx_file(rows),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -327,11 +342,7 @@ class AssignForm(DsfrBaseForm):
 
 
 def _employee(board, person_public_id) -> Person:
-    person = (
-        board.filtered_employees().filter(public_id=person_public_id).first()
-        if person_public_id
-        else None
-    )
+    person = board.employee(person_public_id) if person_public_id else None
     if person is None:
         raise Http404("Cette personne ne figure pas parmi vos salariés.")
     return person
@@ -374,7 +385,7 @@ def employee(request, public_id, person_id):
     trainings = []
     if consented:
         today = board.day
-        for training in board.visible().filter(person=person).order_by("valid_until", "pk"):
+        for training in board.visible_trainings(person).order_by("valid_until", "pk"):
             trainings.append(
                 {
                     "record": training,
