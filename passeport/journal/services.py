@@ -15,7 +15,7 @@ from django.utils import timezone
 from passeport.core.bulk import bulk_insert
 
 from .actors import Actor
-from .chain import GENESIS_HASH, digest, entry_hash, normalize_payload
+from .chain import GENESIS_HASH, encoded_digest, entry_hash, normalize_payload
 from .models import JournalEntry, JournalHead
 
 
@@ -40,13 +40,15 @@ def append(events: Iterable[Event]) -> list[JournalEntry]:
             pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
         )
         seq, previous = head.seq, head.hash
-        entries = []
+        entries, texts = [], []
         for event in events:
             seq += 1
             payload = _plain_copy(event.payload)
             if payload is None:
                 payload = normalize_payload(event.payload)
-            payload_digest = digest(payload)
+            # The canonical text is hashed, then stored as is (not encoded again).
+            text, payload_digest = encoded_digest(payload)
+            texts.append(text)
             occurred_at = event.occurred_at or now
             actor = event.actor
             values = {
@@ -66,7 +68,7 @@ def append(events: Iterable[Event]) -> list[JournalEntry]:
             values["payload"] = payload
             values["hash"] = previous
             entries.append(_new_entry(values))
-        bulk_insert(JournalEntry, entries)
+        bulk_insert(JournalEntry, entries, encoded={"payload": texts})
         JournalHead.objects.filter(pk=1).update(seq=seq, hash=previous)
     return entries
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from passeport.core.bulk import field_in
 from passeport.referentials.text import normalize
 
 from .crypto import nir_lookup_hash
@@ -128,6 +129,8 @@ def _birthplace_agrees(person: Person, identity: BirthIdentity) -> bool:
 # Pairs per query: SQLite's parser nests OR-ed conditions (expression depth limit 1000).
 PAIRS_PER_QUERY = 200
 HASHES_PER_QUERY = 500
+# `field_in` (one array parameter on PostgreSQL, SQLite's limit is 32,766 variables).
+BULK_HASHES_PER_QUERY = 5000
 
 
 def birth_identity_candidates(
@@ -237,4 +240,58 @@ def match_many_by_nir(
             )
         else:
             results.append(person)
+    return results
+
+
+def match_many_ids_by_nir(
+    requests: Sequence[tuple[str, str | None]],
+) -> list[int | MatchError]:
+    """`match_many_by_nir` for bulk imports that need only the person's primary key: the
+    same decisions and messages, from three columns per person instead of full `Person`
+    instances (their construction was a third of the matching time on 100,000-line
+    files), and no NIR decrypted. The birth name is compared with the stored normalised
+    key; should that key be stale, with the normalised stored name, as `match_by_nir`
+    does."""
+    hashes: list[str | MatchError] = []
+    for nir, _birth_name in requests:
+        cleaned = nir.replace(" ", "").upper()
+        try:
+            if len(cleaned) == 13:
+                validate_nir13(cleaned)
+            else:
+                validate_nir(cleaned)
+        except NirError as error:
+            hashes.append(MatchError("nir_invalid", error.message))
+            continue
+        hashes.append(nir_lookup_hash(cleaned[:13]))
+    wanted = sorted({h for h in hashes if isinstance(h, str)})
+    persons: dict[str, tuple[int, str, str]] = {}
+    for start in range(0, len(wanted), BULK_HASHES_PER_QUERY):
+        chunk = wanted[start : start + BULK_HASHES_PER_QUERY]
+        rows = Person.objects.filter(field_in(Person, "nir_hash", chunk)).values_list(
+            "nir_hash", "pk", "birth_name_key", "birth_name"
+        )
+        for nir_hash, pk, key, name in rows:
+            persons[nir_hash] = (pk, key, name)
+    results: list[int | MatchError] = []
+    for (_nir, birth_name), hashed in zip(requests, hashes, strict=True):
+        if isinstance(hashed, MatchError):
+            results.append(hashed)
+            continue
+        person = persons.get(hashed)
+        if person is None:
+            results.append(MatchError("unknown_nir", "Aucun titulaire ne correspond à ce NIR."))
+            continue
+        pk, key, name = person
+        if birth_name is not None:
+            given = name_key(birth_name)
+            if given != key and given != name_key(name):
+                results.append(
+                    MatchError(
+                        "birth_name_mismatch",
+                        "Le nom de naissance ne correspond pas à celui du titulaire de ce NIR.",
+                    )
+                )
+                continue
+        results.append(pk)
     return results

@@ -17,12 +17,13 @@ state.
 import dataclasses
 import datetime
 import hashlib
+import operator
 import re
 from collections.abc import Sequence
 
 from passeport.organisations.models import Organisation
 from passeport.organisations.siret import SiretError, validate_siret
-from passeport.people.matching import MatchError, match_many_by_nir
+from passeport.people.matching import MatchError, match_many_ids_by_nir
 from passeport.people.nir import NirError, validate_nir
 from passeport.referentials.models import Fiche, RomeCode
 
@@ -148,11 +149,15 @@ class Training:
 
     def model_fields(self) -> dict:
         """The values as `Declaration` fields."""
-        values = dataclasses.asdict(self)
-        del values["kind"]
+        # Not `dataclasses.asdict`: its deep copy of every value (texts, dates, tuples of
+        # texts) cost more than building the declaration.
+        values = {name: getattr(self, name) for name in _TRAINING_FIELDS}
         for name in ("transferable_skills", "trainer_qualifications", "formacodes", "nsf_codes"):
             values[name] = list(values[name])
         return values
+
+
+_TRAINING_FIELDS = tuple(f.name for f in dataclasses.fields(Training) if f.name != "kind")
 
 
 @dataclasses.dataclass(slots=True)
@@ -174,8 +179,11 @@ class CheckedLine:
     mention: str = ""
     proof_url: str = ""
     proof_id: str = ""
-    person: object = None  # people.Person
+    person_id: int | None = None  # the matched people.Person
     employer: object = None  # organisations.Organisation
+    # `repr(training)`, computed once per distinct training by `Rules` (a file repeats
+    # one training on every trainee's line; the repr of a 17-field dataclass is costly).
+    training_repr: str = ""
 
     @property
     def deadline_from(self) -> datetime.date:
@@ -189,8 +197,8 @@ class CheckedLine:
         parts = (
             self.declaration_id,
             self.partner_unique_id,
-            repr(self.training),
-            str(self.person.pk),
+            self.training_repr or repr(self.training),
+            str(self.person_id),
             self.birth_name.upper(),
             str(self.employer_present),
             self.employer_siret,
@@ -241,7 +249,15 @@ class Rules:
         self._fiches: dict[str, Fiche | None] = {}
         self._organisations: dict[str, Organisation | None] = {}
         self._dates: dict[str, datetime.date | LineError] = {}
+        self._sirets: dict[str, str | SiretError] = {}
         self._trainings: dict[tuple, Training | list[LineError]] = {}
+        self._training_reprs: dict[int, str] = {}  # id(cached Training) → its repr
+        # Per-line work computed once per kind: the length checks that apply, and one
+        # getter of the training block's values (the cache key of `_training`).
+        self._max_lengths = [(c, limit) for c, limit in MAX_LENGTHS.items() if c in self.index]
+        self._training_key = operator.itemgetter(
+            *[c for c in self.columns if c in _TRAINING_COLUMNS]
+        )
 
     # --- Public ---------------------------------------------------------------------
 
@@ -276,7 +292,8 @@ class Rules:
         columns = self.columns
         if len(values) < len(columns):
             values = list(values) + [""] * (len(columns) - len(values))
-        get = dict(zip(columns, (v.strip() for v in values), strict=False)).__getitem__
+        by_column = dict(zip(columns, map(str.strip, values), strict=False))
+        get = by_column.__getitem__
         errors: list[LineError] = []
         add = errors.append
         partner_id = get("ID_UNIQUE_PARTENAIRE")
@@ -285,11 +302,11 @@ class Rules:
         for column in ("ID_DECLARATION", "REFERENCE_DECLARATION", "ID_UNIQUE_PARTENAIRE"):
             if not get(column):
                 add(LineError(column, f"{column} est obligatoire."))
-        for column, limit in MAX_LENGTHS.items():
-            if column in self.index and len(get(column)) > limit:
+        for column, limit in self._max_lengths:
+            if len(get(column)) > limit:
                 add(LineError(column, f"{column} dépasse {limit} caractères."))
 
-        training = self._training(get)
+        training = self._training(get, by_column)
 
         nir = get("NIR").replace(" ", "").upper()
         if not nir:
@@ -331,11 +348,20 @@ class Rules:
                     )
                 )
             else:
-                try:
-                    siret = validate_siret(siret)
-                except SiretError as error:
-                    add(LineError("SIRET_EMPLOYEUR", error.message))
+                # A file names a few employers many times: each SIRET is checked once.
+                checked_siret = self._sirets.get(siret)
+                if checked_siret is None:
+                    try:
+                        checked_siret = validate_siret(siret)
+                    except SiretError as error:
+                        checked_siret = error
+                    if len(self._sirets) < 100_000:
+                        self._sirets[siret] = checked_siret
+                if isinstance(checked_siret, SiretError):
+                    add(LineError("SIRET_EMPLOYEUR", checked_siret.message))
                     siret = ""
+                else:
+                    siret = checked_siret
                 if (
                     siret
                     and self.role == DeclarantRole.EMPLOYER
@@ -430,15 +456,15 @@ class Rules:
             employer_reference=employer_reference if employer_present else "",
             valid_from=valid_from,
             valid_until=valid_until,
+            training_repr=self._training_reprs.get(id(training), ""),
             **extra,
         )
         return outcome
 
-    def _training(self, get) -> Training | list[LineError]:
+    def _training(self, get, by_column: dict[str, str]) -> Training | list[LineError]:
         """The shared block, checked once per distinct content (a file repeats it on every
         trainee's line). Returns the Training, or its errors."""
-        names = [c for c in self.columns if c in _TRAINING_COLUMNS]
-        key = tuple(get(c) for c in names)
+        key = self._training_key(by_column)
         cached = self._trainings.get(key)
         if cached is None:
             errors: list[LineError] = []
@@ -446,6 +472,9 @@ class Rules:
             cached = errors if errors else training
             if len(self._trainings) < 10_000:
                 self._trainings[key] = cached
+                if not errors:
+                    # Keyed by id: the Training stays alive in `_trainings` as long.
+                    self._training_reprs[id(training)] = repr(training)
         return cached
 
     def _check_training(self, get, errors: list[LineError]) -> Training | None:
@@ -676,7 +705,7 @@ class Rules:
             for siret in missing:
                 self._organisations[siret] = found.get(siret)
         named = [o for o in outcomes if o.nir]
-        matches = match_many_by_nir([(o.nir, o.birth_name) for o in named])
+        matches = match_many_ids_by_nir([(o.nir, o.birth_name) for o in named])
         persons = {id(o): match for o, match in zip(named, matches, strict=True)}
         for outcome in outcomes:
             errors = []
@@ -702,7 +731,7 @@ class Rules:
                 outcome.errors = errors
                 outcome.checked = None
             else:
-                line.person, line.employer = match, employer
+                line.person_id, line.employer = match, employer
 
 
 _TRAINING_COLUMNS = frozenset(
