@@ -40,7 +40,9 @@ class JournalEntry(models.Model):
     payload = models.JSONField("contenu", default=dict)
     payload_digest = models.CharField("empreinte du contenu", max_length=64)
     previous_hash = models.CharField("empreinte précédente", max_length=64)
-    hash = models.CharField("empreinte", max_length=64, unique=True)
+    # Unique through a constraint rather than `unique=True`: PostgreSQL would add a second,
+    # pattern-matching index on a CharField, useless here and paid by every write.
+    hash = models.CharField("empreinte", max_length=64)
 
     objects = JournalQuerySet.as_manager()
 
@@ -52,6 +54,7 @@ class JournalEntry(models.Model):
             models.Index(fields=["person_id", "seq"], name="journal_person_seq"),
             models.Index(fields=["object_type", "object_id"], name="journal_object"),
         ]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="journal_hash_unique")]
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type} {self.object_id}"

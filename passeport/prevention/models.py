@@ -197,16 +197,23 @@ class DeclarationLine(models.Model):
     declaration = models.ForeignKey(
         Declaration, verbose_name="déclaration", on_delete=models.PROTECT, related_name="lines"
     )
-    # Denormalised from the declaration for the uniqueness constraint.
+    # Denormalised from the declaration for the uniqueness constraint. The three foreign
+    # keys below have no index of their own: the unique (declarant, partner_unique_id) and
+    # the (person, status) and (employer, review_status) indexes start with them.
     declarant = models.ForeignKey(
         "organisations.Organisation",
         verbose_name="déclarant",
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     partner_unique_id = models.CharField("ID_UNIQUE_PARTENAIRE", max_length=100)
     person = models.ForeignKey(
-        "people.Person", verbose_name="titulaire", on_delete=models.PROTECT, related_name="+"
+        "people.Person",
+        verbose_name="titulaire",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     birth_name = models.CharField("nom de naissance déclaré (NOM_TITULAIRE)", max_length=30)
     lineage = models.UUIDField("lignée de l'entrée du passeport", unique=True)
@@ -221,6 +228,7 @@ class DeclarationLine(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     valid_from = models.DateField("début de validité (DATE_DEBUT_VALIDITE)")
     valid_until = models.DateField("fin de validité (DATE_FIN_VALIDITE)", null=True, blank=True)

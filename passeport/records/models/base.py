@@ -58,10 +58,16 @@ class RecordQuerySet(models.QuerySet):
 
 class Record(models.Model):
     public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True)
-    lineage = models.UUIDField("lignée", default=uuid.uuid4, db_index=True)
+    # No single-column indexes on lineage and person: the unique (lineage, version) and each
+    # model's (person, status) index start with them, and every index costs every import.
+    lineage = models.UUIDField("lignée", default=uuid.uuid4)
     version = models.PositiveIntegerField("version", default=1)
     person = models.ForeignKey(
-        "people.Person", verbose_name="titulaire", on_delete=models.PROTECT, related_name="+"
+        "people.Person",
+        verbose_name="titulaire",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
 
     # Provenance.
