@@ -3,14 +3,17 @@ signature (or signature check) with the same key, measured in the same run.
 
 - SD-JWT VC with 10 disclosures issued per second (status index, issuance row, journal
   entry, signature), next to bare ES256 signatures per second;
+- the same in batches (`services.issue_many`, BENCH_CREDENTIALS_BATCH per transaction):
+  every credential keeps its own index, row and journal entry, the round trips are shared;
 - Open Badges 3.0 issued per second (RDFC-1.0 canonicalisation of the document and of the
   proof options, Ed25519 proof), next to bare Ed25519 signatures per second;
 - verifications per second through the public HTTP API (`POST /api/v1/verify`, gunicorn,
-  2 workers, 4 client threads), median and p99 latency, next to bare signature checks.
+  2 sync workers, `--preload`, 4 client threads), median and p99 latency, next to bare
+  signature checks and to the HTTP floor (GET /healthz on the same workers).
 
-Sizes: BENCH_CREDENTIALS_SD_JWT (default 300), BENCH_CREDENTIALS_OB (60),
-BENCH_CREDENTIALS_VERIFY (400 requests per format). The measuring runs in a child
-process so that each database gets its own Django set-up.
+Sizes: BENCH_CREDENTIALS_SD_JWT (default 2,000), BENCH_CREDENTIALS_OB (500),
+BENCH_CREDENTIALS_VERIFY (2,000 requests per format), BENCH_CREDENTIALS_BATCH (50). The
+measuring runs in a child process so that each database gets its own Django set-up.
 """
 
 import json
@@ -62,6 +65,11 @@ def run(url, manage, options):
         f"— signatures ES256 nues, même clé : {issue['es256_sign_per_s']:,.0f}/s"
     )
     print(
+        f"SD-JWT VC par lots de {issue['batch']} (issue_many) : "
+        f"{issue['sd_jwt_batch_per_s']:,.0f} émis/s ; Open Badges 3.0 par lots : "
+        f"{issue['ob_batch_per_s']:,.0f} émis/s"
+    )
+    print(
         f"Open Badges 3.0 (canonicalisation RDFC-1.0) : {issue['ob_per_s']:,.1f} émis/s "
         f"— signatures Ed25519 nues, même clé : {issue['ed25519_sign_per_s']:,.0f}/s"
     )
@@ -79,6 +87,8 @@ def run(url, manage, options):
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            # Django imported once, before the fork: both workers start warm.
+            "--preload",
         ],
         cwd=ROOT,
         env=_env(url, VERIFY_RATE_LIMIT="100000000/m"),
@@ -192,11 +202,12 @@ def _issue():
     from cryptography.hazmat.primitives.asymmetric import ec
 
     from passeport.credentials import keys, services
-    from passeport.credentials.models import KeyAlgorithm
+    from passeport.credentials.models import IssuedFormat, KeyAlgorithm
 
     record, actor = _records()
-    n_sd = int(os.environ.get("BENCH_CREDENTIALS_SD_JWT", 300))
-    n_ob = int(os.environ.get("BENCH_CREDENTIALS_OB", 60))
+    n_sd = int(os.environ.get("BENCH_CREDENTIALS_SD_JWT", 2000))
+    n_ob = int(os.environ.get("BENCH_CREDENTIALS_OB", 500))
+    batch = int(os.environ.get("BENCH_CREDENTIALS_BATCH", 50))
     _, sample = services.issue_sd_jwt(record, actor=actor)  # keys and lists created
     disclosures = len(sample.split("~")) - 2
     sd_rate = _rate(lambda: services.issue_sd_jwt(record, actor=actor), n_sd)
@@ -208,6 +219,15 @@ def _issue():
     ob_rate = _rate(lambda: services.issue_open_badge(record, actor=actor), n_ob)
     ed = keys.signing_key(KeyAlgorithm.EDDSA).private_key
     ed_rate = _rate(lambda: ed.sign(message[:64]), n_sd * 10)
+
+    sd_batch = [services.Request(record, IssuedFormat.SD_JWT_VC)] * batch
+    ob_batch = [services.Request(record, IssuedFormat.OPEN_BADGE)] * batch
+    sd_batch_rate = batch * _rate(
+        lambda: services.issue_many(sd_batch, actor=actor), max(1, n_sd // batch)
+    )
+    ob_batch_rate = batch * _rate(
+        lambda: services.issue_many(ob_batch, actor=actor), max(1, n_ob // batch)
+    )
     print(
         _json.dumps(
             {
@@ -216,6 +236,9 @@ def _issue():
                 "es256_sign_per_s": round(es_rate),
                 "ob_per_s": round(ob_rate, 2),
                 "ed25519_sign_per_s": round(ed_rate),
+                "batch": batch,
+                "sd_jwt_batch_per_s": round(sd_batch_rate, 1),
+                "ob_batch_per_s": round(ob_batch_rate, 1),
             }
         )
     )
@@ -276,12 +299,12 @@ def _verify(port):
     from passeport.credentials.models import KeyAlgorithm
 
     record, actor = _records()
-    n = int(os.environ.get("BENCH_CREDENTIALS_VERIFY", 400))
+    n = int(os.environ.get("BENCH_CREDENTIALS_VERIFY", 2000))
     _, sd_jwt = services.issue_sd_jwt(record, actor=actor)
     _, badge = services.issue_open_badge(record, actor=actor)
     result = {
         "sd_jwt": _load(port, {"sd_jwt": sd_jwt}, n),
-        "open_badge": _load(port, {"open_badge": badge}, max(CLIENT_THREADS, n // 4)),
+        "open_badge": _load(port, {"open_badge": badge}, n),
         "http_floor": _load(port, None, n),
     }
     es256 = keys.signing_key(KeyAlgorithm.ES256).private_key

@@ -1,5 +1,6 @@
 """The API (django-ninja), mounted at /api/; OpenAPI documentation at /api/docs."""
 
+from django.db import transaction
 from ninja import NinjaAPI
 
 from . import oauth, v1
@@ -32,6 +33,21 @@ def _public(patterns):
     return patterns
 
 
+# The public verifier only reads (its journal entries commit on their own, in
+# `journal.append`): no request-wide transaction, which costs two round trips per
+# verification and, on SQLite (BEGIN IMMEDIATE), would take the write lock for each one.
+NON_ATOMIC = {"verify", "verify_pdf"}
+
+
+def _non_atomic(patterns):
+    for pattern in patterns:
+        if hasattr(pattern, "url_patterns"):
+            _non_atomic(pattern.url_patterns)
+        elif pattern.name in NON_ATOMIC:
+            transaction.non_atomic_requests(pattern.callback)
+    return patterns
+
+
 def urls():
     patterns, app_name, namespace = api.urls
-    return _public(patterns), app_name, namespace
+    return _non_atomic(_public(patterns)), app_name, namespace

@@ -61,16 +61,21 @@ def _setting(name, default):
     return getattr(settings, name, default)
 
 
-def _configured_jwks() -> dict | None:
+def _configured_text() -> str | None:
     inline = _setting("CREDENTIALS_ISSUER_KEYS", "")
     path = _setting("CREDENTIALS_ISSUER_KEYS_FILE", "")
     if inline:
-        return json.loads(inline)
+        return inline
     if path:
         if not Path(path).exists():
             raise KeyStoreError(f"CREDENTIALS_ISSUER_KEYS_FILE : fichier absent ({path}).")
-        return json.loads(Path(path).read_text())
+        return Path(path).read_text()
     return None
+
+
+def _configured_jwks() -> dict | None:
+    text = _configured_text()
+    return None if text is None else json.loads(text)
 
 
 @functools.cache
@@ -139,12 +144,12 @@ _sync_lock = threading.Lock()
 _synced: set[int] = set()
 
 
-def _sync_configured() -> dict[str, JWK] | None:
-    """Copies the configured keys' public halves into IssuerKey (once per process and
-    configuration); returns the private keys by kid, or None without configuration."""
-    data = _configured_jwks()
-    if data is None:
-        return None
+@functools.lru_cache(maxsize=4)
+def _parse_configured(text: str) -> tuple[dict[str, JWK], dict[str, str], int]:
+    """(private keys by kid, signing kid by algorithm, marker) of a configured JWKS; kept
+    per text, so that each issuance does not parse the JWKS and build its keys again,
+    while any change of the configuration is seen."""
+    data = json.loads(text)
     keys = {}
     first_of: dict[str, str] = {}
     for entry in data.get("keys", []):
@@ -153,7 +158,16 @@ def _sync_configured() -> dict[str, JWK] | None:
         algorithm = _algorithm_of(entry)
         keys[entry["kid"]] = JWK(**entry)
         first_of.setdefault(algorithm, entry["kid"])
-    marker = hash(json.dumps(data, sort_keys=True))
+    return keys, first_of, hash(json.dumps(data, sort_keys=True))
+
+
+def _sync_configured() -> dict[str, JWK] | None:
+    """Copies the configured keys' public halves into IssuerKey (once per process and
+    configuration); returns the private keys by kid, or None without configuration."""
+    text = _configured_text()
+    if text is None:
+        return None
+    keys, first_of, marker = _parse_configured(text)
     with _sync_lock:
         if marker not in _synced:
             now = timezone.now()
@@ -184,9 +198,20 @@ def _sync_configured() -> dict[str, JWK] | None:
 def signing_key(algorithm: str) -> SigningKey:
     """The key that signs new credentials with `algorithm` (generated on first use in the
     embedded default)."""
+    return signing_keys([algorithm])[algorithm]
+
+
+def signing_keys(algorithms) -> dict[str, SigningKey]:
+    """The active key of each algorithm, read in one query (a batch that signs with both
+    algorithms asks once). Private keys are decrypted once per process and kid: a kid is
+    never reused, so a rotation (a new kid) is seen at the next call."""
     configured = _sync_configured()
-    row = IssuerKey.objects.filter(algorithm=algorithm, active=True).first()
-    if row is None:
+    algorithms = set(algorithms)
+    rows = {
+        row.algorithm: row
+        for row in IssuerKey.objects.filter(algorithm__in=algorithms, active=True)
+    }
+    for algorithm in algorithms - set(rows):
         if configured is not None or not _setting("CREDENTIALS_GENERATE_KEYS", True):
             raise KeyStoreError(
                 f"Aucune clé d'émission {algorithm} : configurez CREDENTIALS_ISSUER_KEYS "
@@ -194,9 +219,13 @@ def signing_key(algorithm: str) -> SigningKey:
             )
         try:
             with transaction.atomic():
-                row = _store_generated(algorithm, timezone.now())
+                rows[algorithm] = _store_generated(algorithm, timezone.now())
         except IntegrityError:  # another process generated it first
-            row = IssuerKey.objects.get(algorithm=algorithm, active=True)
+            rows[algorithm] = IssuerKey.objects.get(algorithm=algorithm, active=True)
+    return {algorithm: _signing(row, configured) for algorithm, row in rows.items()}
+
+
+def _signing(row: IssuerKey, configured: dict[str, JWK] | None) -> SigningKey:
     jwk = _private_cache.get(row.kid)
     if jwk is None:
         if row.source == KeySource.CONFIGURED:
@@ -206,7 +235,7 @@ def signing_key(algorithm: str) -> SigningKey:
         else:
             jwk = JWK(**json.loads(_encryption().decrypt(row.private_key_encrypted.encode())))
         _private_cache[row.kid] = jwk
-    return SigningKey(row.kid, algorithm, jwk)
+    return SigningKey(row.kid, row.algorithm, jwk)
 
 
 def rotate(now=None) -> list[IssuerKey]:

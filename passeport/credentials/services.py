@@ -85,8 +85,8 @@ def _check(record):
 
 
 def _new_issuance(record, fmt, channel, kid, status_list, index, now, thumbprint="") -> Issuance:
-    expires = claims.expiry(record)
-    return Issuance.objects.create(
+    """The row, unsaved: a batch inserts its rows in one statement."""
+    return Issuance(
         person_id=record.person_id,
         record_type=record._meta.label,
         record_public_id=record.public_id,
@@ -99,30 +99,108 @@ def _new_issuance(record, fmt, channel, kid, status_list, index, now, thumbprint
         kid=kid,
         holder_key_thumbprint=thumbprint,
         issued_at=now,
-        expires_at=expires,
+        expires_at=claims.expiry(record),
+    )
+
+
+def _event(action: str, issuance: Issuance, actor: Actor, **extra) -> journal.Event:
+    return journal.Event(
+        actor=actor,
+        action=action,
+        object_type="credentials.Issuance",
+        object_id=str(issuance.public_id),
+        person_id=issuance.person_id,
+        payload={
+            "record_type": issuance.record_type,
+            "lineage": str(issuance.record_lineage),
+            "version": issuance.record_version,
+            "format": issuance.format,
+            "channel": issuance.channel,
+            "kid": issuance.kid,
+            "status_index": issuance.status_index,
+            **extra,
+        },
     )
 
 
 def _journal(action: str, issuance: Issuance, actor: Actor, **extra):
-    journal.log(
-        journal.Event(
-            actor=actor,
-            action=action,
-            object_type="credentials.Issuance",
-            object_id=str(issuance.public_id),
-            person_id=issuance.person_id,
-            payload={
-                "record_type": issuance.record_type,
-                "lineage": str(issuance.record_lineage),
-                "version": issuance.record_version,
-                "format": issuance.format,
-                "channel": issuance.channel,
-                "kid": issuance.kid,
-                "status_index": issuance.status_index,
-                **extra,
-            },
-        )
-    )
+    journal.log(_event(action, issuance, actor, **extra))
+
+
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """One credential to issue: `record` as `format` (IssuedFormat), through `channel`;
+    an SD-JWT VC is bound to `holder_jwk` (a public JWK) when given."""
+
+    record: object
+    format: str
+    channel: str = IssuanceChannel.DOWNLOAD
+    holder_jwk: dict | None = None
+
+
+def issue_many(requests: list[Request], *, actor: Actor) -> list[tuple[Issuance, str | dict]]:
+    """Every credential asked, in one transaction: (issuance, SD-JWT text or signed Open
+    Badge) in the order asked. Refused as a whole (IssuanceError, JsonLdRefused) if one is.
+
+    Each credential still has its own status index, its own `Issuance` row and its own
+    journal entry; what a batch shares are the round trips: one allocation per format
+    (UPDATE … RETURNING), one INSERT of the rows, one journal append (the chain head is
+    locked once), one commit. On PostgreSQL round trips, not signatures, bound the rate."""
+    kinds = [_check(request.record) for request in requests]
+    if not requests:
+        return []
+    algorithm_of = {
+        IssuedFormat.SD_JWT_VC: sd_jwt_algorithm(),
+        IssuedFormat.OPEN_BADGE: KeyAlgorithm.EDDSA,
+    }
+    list_format = {
+        IssuedFormat.SD_JWT_VC: StatusListFormat.TOKEN,
+        IssuedFormat.OPEN_BADGE: StatusListFormat.BITSTRING,
+    }
+    signers = keys.signing_keys({algorithm_of[request.format] for request in requests})
+    holder_keys = [_holder_key(request.holder_jwk) for request in requests]
+    now = timezone.now()
+    with transaction.atomic():
+        slots: dict[str, list] = {}
+        for fmt in dict.fromkeys(request.format for request in requests):
+            count = sum(request.format == fmt for request in requests)
+            status_list, indexes = statuslists.allocate_many(list_format[fmt], count)
+            slots[fmt] = [(status_list, index) for index in reversed(indexes)]
+        issuances = []
+        for request, holder_key in zip(requests, holder_keys, strict=True):
+            status_list, index = slots[request.format].pop()
+            signer = signers[algorithm_of[request.format]]
+            thumbprint = holder_key.thumbprint() if holder_key is not None else ""
+            issuances.append(
+                _new_issuance(
+                    request.record,
+                    request.format,
+                    request.channel,
+                    signer.kid,
+                    status_list,
+                    index,
+                    now,
+                    thumbprint,
+                )
+            )
+        Issuance.objects.bulk_create(issuances)
+        credentials = []
+        for request, kind, issuance, holder_key in zip(
+            requests, kinds, issuances, holder_keys, strict=True
+        ):
+            signer = signers[algorithm_of[request.format]]
+            if request.format == IssuedFormat.SD_JWT_VC:
+                credentials.append(_sd_jwt(request.record, kind, issuance, signer, holder_key))
+            else:
+                credentials.append(_open_badge(request.record, kind, issuance, signer))
+        journal.append(_event("credential.issued", issuance, actor) for issuance in issuances)
+    return list(zip(issuances, credentials, strict=True))
+
+
+def _holder_key(holder_jwk: dict | None) -> JWK | None:
+    if holder_jwk is None:
+        return None
+    return JWK(**{k: v for k, v in holder_jwk.items() if k not in {"d", "p", "q"}})
 
 
 # --- SD-JWT VC -------------------------------------------------------------------------
@@ -153,38 +231,34 @@ def issue_sd_jwt(
 ) -> tuple[Issuance, str]:
     """An SD-JWT VC (`typ: dc+sd-jwt`) of `record`, every personal claim selectively
     disclosable with decoys, bound to `holder_jwk` (a public JWK) when given."""
-    kind = _check(record)
-    signer = keys.signing_key(sd_jwt_algorithm())
-    holder_key = None
-    thumbprint = ""
-    if holder_jwk is not None:
-        holder_key = JWK(**{k: v for k, v in holder_jwk.items() if k not in {"d", "p", "q"}})
-        thumbprint = holder_key.thumbprint()
-    now = timezone.now()
-    with transaction.atomic():
-        status_list, index = statuslists.allocate(StatusListFormat.TOKEN)
-        issuance = _new_issuance(
-            record, IssuedFormat.SD_JWT_VC, channel, signer.kid, status_list, index, now, thumbprint
-        )
-        payload = {
-            "iss": keys.issuer_url(),
-            "iat": int(now.timestamp()),
-            "vct": kind.vct,
-            "status": {"status_list": {"idx": index, "uri": statuslists.url(status_list)}},
-        }
-        if issuance.expires_at:
-            payload["exp"] = int(issuance.expires_at.timestamp())
-        personal = {**claims.holder_claims(record.person), **kind.claims(record)}
-        payload.update({SDObj(name): value for name, value in personal.items()})
-        issuer = _Issuer(
-            payload,
-            signer.jwk,
-            holder_key=holder_key,
-            sign_alg=signer.algorithm,
-            extra_header_parameters={"typ": "dc+sd-jwt", "kid": signer.kid},
-        )
-        _journal("credential.issued", issuance, actor)
-    return issuance, issuer.sd_jwt_issuance
+    request = Request(record, IssuedFormat.SD_JWT_VC, channel, holder_jwk)
+    return issue_many([request], actor=actor)[0]
+
+
+def _sd_jwt(record, kind, issuance: Issuance, signer: keys.SigningKey, holder_key) -> str:
+    payload = {
+        "iss": keys.issuer_url(),
+        "iat": int(issuance.issued_at.timestamp()),
+        "vct": kind.vct,
+        "status": {
+            "status_list": {
+                "idx": issuance.status_index,
+                "uri": statuslists.url(issuance.status_list),
+            }
+        },
+    }
+    if issuance.expires_at:
+        payload["exp"] = int(issuance.expires_at.timestamp())
+    personal = {**claims.holder_claims(record.person), **kind.claims(record)}
+    payload.update({SDObj(name): value for name, value in personal.items()})
+    issuer = _Issuer(
+        payload,
+        signer.jwk,
+        holder_key=holder_key,
+        sign_alg=signer.algorithm,
+        extra_header_parameters={"typ": "dc+sd-jwt", "kid": signer.kid},
+    )
+    return issuer.sd_jwt_issuance
 
 
 # --- Open Badges 3.0 -------------------------------------------------------------------
@@ -286,23 +360,17 @@ def issue_open_badge(
 ) -> tuple[Issuance, dict]:
     """An Open Badges 3.0 credential of `record` with an eddsa-rdfc-2022 proof; refused
     (jsonld.JsonLdRefused) if any term is not defined by the pinned contexts."""
-    kind = _check(record)
-    signer = keys.signing_key(KeyAlgorithm.EDDSA)
-    now = timezone.now()
-    with transaction.atomic():
-        status_list, index = statuslists.allocate(StatusListFormat.BITSTRING)
-        issuance = _new_issuance(
-            record, IssuedFormat.OPEN_BADGE, channel, signer.kid, status_list, index, now
-        )
-        document = open_badge_document(record, kind, issuance, status_list)
-        signed = jsonld.sign(
-            document,
-            private_key=signer.private_key,
-            verification_method=keys.verification_method_id(signer.kid),
-            created=_xsd(now),
-        )
-        _journal("credential.issued", issuance, actor)
-    return issuance, signed
+    return issue_many([Request(record, IssuedFormat.OPEN_BADGE, channel)], actor=actor)[0]
+
+
+def _open_badge(record, kind, issuance: Issuance, signer: keys.SigningKey) -> dict:
+    document = open_badge_document(record, kind, issuance, issuance.status_list)
+    return jsonld.sign(
+        document,
+        private_key=signer.private_key,
+        verification_method=keys.verification_method_id(signer.kid),
+        created=_xsd(issuance.issued_at),
+    )
 
 
 # --- For documents (PDF attachments) and downloads -------------------------------------
@@ -311,21 +379,47 @@ def issue_open_badge(
 def credentials_for(record, *, actor: Actor, channel=IssuanceChannel.DOCUMENT) -> list[IssuedFile]:
     """Both credentials of a guaranteed record as files; [] when the record is not
     issuable (declared, superseded, another kind)."""
-    kind = claims.kind_for(record)
-    if refusal(record):
-        return []
-    stem = f"{kind.slug}-{str(record.public_id)[:8]}"
-    _, sd_jwt = issue_sd_jwt(record, actor=actor, channel=channel)
-    _, badge = issue_open_badge(record, actor=actor, channel=channel)
-    return [
-        IssuedFile(f"{stem}.sd-jwt", SD_JWT_MEDIA_TYPE, sd_jwt.encode(), IssuedFormat.SD_JWT_VC),
-        IssuedFile(
-            f"{stem}.vc.jsonld",
-            OPEN_BADGE_MEDIA_TYPE,
-            json.dumps(badge, ensure_ascii=False, indent=2).encode(),
-            IssuedFormat.OPEN_BADGE,
-        ),
-    ]
+    return credentials_for_many([record], actor=actor, channel=channel)[0]
+
+
+def credentials_for_many(
+    records, *, actor: Actor, channel=IssuanceChannel.DOCUMENT
+) -> list[list[IssuedFile]]:
+    """`credentials_for` of each record, all issued in one transaction (`issue_many`): a
+    document with several entries pays the round trips once."""
+    records = list(records)
+    issuable = [record for record in records if not refusal(record)]
+    issued = iter(
+        issue_many(
+            [
+                Request(record, fmt, channel)
+                for record in issuable
+                for fmt in (IssuedFormat.SD_JWT_VC, IssuedFormat.OPEN_BADGE)
+            ],
+            actor=actor,
+        )
+    )
+    files = []
+    for record in records:
+        if refusal(record):
+            files.append([])
+            continue
+        stem = f"{claims.kind_for(record).slug}-{str(record.public_id)[:8]}"
+        (_, sd_jwt), (_, badge) = next(issued), next(issued)
+        files.append(
+            [
+                IssuedFile(
+                    f"{stem}.sd-jwt", SD_JWT_MEDIA_TYPE, sd_jwt.encode(), IssuedFormat.SD_JWT_VC
+                ),
+                IssuedFile(
+                    f"{stem}.vc.jsonld",
+                    OPEN_BADGE_MEDIA_TYPE,
+                    json.dumps(badge, ensure_ascii=False, indent=2).encode(),
+                    IssuedFormat.OPEN_BADGE,
+                ),
+            ]
+        )
+    return files
 
 
 # --- Status ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import uuid
 from urllib.parse import urlsplit
 
 from django.urls import Resolver404, resolve
@@ -21,7 +22,7 @@ from jwcrypto.jws import JWS
 from sd_jwt.verifier import SDJWTVerifier
 
 from . import claims, jsonld, keys, statuslists
-from .models import IssuerKey, KeyAlgorithm, StatusList, StatusListFormat
+from .models import IssuerKey, KeyAlgorithm, StatusListFormat
 from .verdict import Verdict
 
 # Clock skew tolerated between our servers and a holder's device.
@@ -76,7 +77,9 @@ def _check_issuer(verdict: Verdict, key: IssuerKey | None, signed_at, label_kid:
     return verdict.add("issuer", "Émis par ce service", True, _key_detail(key))
 
 
-def _status_list_from_url(url: str) -> StatusList | None:
+def _status_list_id(url: str) -> uuid.UUID | None:
+    """The public id of one of our status lists named by `url` (not read: `lookup` reads
+    the entry itself), or None."""
     if not isinstance(url, str) or not url.startswith(keys.issuer_url() + "/"):
         return None
     try:
@@ -85,7 +88,7 @@ def _status_list_from_url(url: str) -> StatusList | None:
         return None
     if match.view_name != "credentials:status_list":
         return None
-    return StatusList.objects.filter(public_id=match.kwargs["public_id"]).first()
+    return match.kwargs["public_id"]
 
 
 def _expiry(verdict: Verdict, not_after, not_before, now) -> None:
@@ -256,25 +259,18 @@ def verify_sd_jwt(text: str, *, expected_aud=None, nonce=None, at=None) -> Verdi
     )
 
     reference = (payload.get("status") or {}).get("status_list") or {}
-    status_list = _status_list_from_url(reference.get("uri"))
+    list_id = _status_list_id(reference.get("uri"))
     index = reference.get("idx")
-    if (
-        status_list is None
-        or status_list.format != StatusListFormat.TOKEN
-        or not isinstance(index, int)
-    ):
+    entry = statuslists.lookup([list_id], index).get(list_id) if list_id else None
+    if entry is None or entry.status_list.format != StatusListFormat.TOKEN:
         verdict.add(
             "status", "Non révoqué ni suspendu", False, "Liste de statuts inconnue de ce service."
         )
     else:
-        try:
-            value = statuslists.get(status_list, index)
-        except IndexError:
-            value = None
         _status_check(
             verdict,
             {statuslists.TOKEN_INVALID: "revoked", statuslists.TOKEN_SUSPENDED: "suspended"}.get(
-                value, "valid" if value == 0 else "unknown"
+                entry.value, "valid" if entry.value == 0 else "unknown"
             ),
         )
 
@@ -391,24 +387,31 @@ def verify_open_badge(document: dict | str, *, at=None) -> Verdict:
     entries = document.get("credentialStatus") or []
     entries = entries if isinstance(entries, list) else [entries]
     state = "unknown" if not entries else "valid"
+    references = []
     for entry in entries:
-        status_list = _status_list_from_url(
-            entry.get("statusListCredential") if isinstance(entry, dict) else None
-        )
+        entry = entry if isinstance(entry, dict) else {}
         try:
             index = int(entry.get("statusListIndex"))
-        except (TypeError, ValueError, AttributeError):
+        except (TypeError, ValueError):
             index = -1
+        references.append((_status_list_id(entry.get("statusListCredential")), index, entry))
+    # One query per distinct index (ours: both lists share it), not one per list.
+    found = {}
+    for index in {index for _, index, _ in references}:
+        ids = [list_id for list_id, i, _ in references if i == index and list_id]
+        found |= {(k, index): v for k, v in statuslists.lookup(ids, index).items()}
+    for list_id, index, entry in references:
+        current = found.get((list_id, index))
         if (
-            status_list is None
-            or status_list.format != StatusListFormat.BITSTRING
-            or status_list.purpose != entry.get("statusPurpose")
-            or not 0 <= index < status_list.size
+            current is None
+            or current.status_list.format != StatusListFormat.BITSTRING
+            or current.status_list.purpose != entry.get("statusPurpose")
+            or current.value is None
         ):
             state = "unknown"
             break
-        if statuslists.get(status_list, index):
-            state = "revoked" if status_list.purpose == "revocation" else "suspended"
+        if current.value:
+            state = "revoked" if current.status_list.purpose == "revocation" else "suspended"
             if state == "revoked":
                 break
     _status_check(verdict, state)
