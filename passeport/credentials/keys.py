@@ -257,7 +257,12 @@ def rotate(now=None) -> list[IssuerKey]:
 
 
 def published_keys() -> list[IssuerKey]:
-    _sync_configured()
+    configured = _sync_configured()
+    if configured is None and _setting("CREDENTIALS_GENERATE_KEYS", True):
+        # The embedded default generates its keys on first use: publishing them is a use,
+        # so that a verifier resolving did.json or the JWKS before the first issuance
+        # finds the keys that will sign.
+        signing_keys(KeyAlgorithm.values)
     return list(IssuerKey.objects.order_by("algorithm", "-not_before"))
 
 

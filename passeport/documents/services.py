@@ -228,12 +228,13 @@ def verification_url(document: GeneratedDocument) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def issued_credentials(record: Record, *, actor: Actor):
-    """The machine-readable credentials of a guaranteed entry (SD-JWT VC, Open Badges 3.0),
-    issued for this document: their status lists revoke them with the entry."""
-    from passeport.credentials.services import credentials_for
+def issued_credentials(records: list[Record], *, actor: Actor) -> list[list]:
+    """The machine-readable credentials of each guaranteed entry (SD-JWT VC, Open Badges
+    3.0), issued for this document in one transaction: their status lists revoke them with
+    the entry."""
+    from passeport.credentials.services import credentials_for_many
 
-    return credentials_for(record, actor=actor)
+    return credentials_for_many(records, actor=actor)
 
 
 def render_document(document: GeneratedDocument) -> GeneratedDocument:
@@ -246,11 +247,10 @@ def render_document(document: GeneratedDocument) -> GeneratedDocument:
     )
     _progress(document, 30, "Attestations numériques des entrées garanties")
     attachments = []
-    for record in records:
-        if not record.is_guaranteed:
-            continue
+    guaranteed = [record for record in records if record.is_guaranteed]
+    for record, files in zip(guaranteed, issued_credentials(guaranteed, actor=actor), strict=True):
         title = builders.entry_data(record, today)["title"]
-        for issued in issued_credentials(record, actor=actor):
+        for issued in files:
             label = "SD-JWT VC" if issued.format == "dc+sd-jwt" else "Open Badges 3.0"
             attachments.append(
                 Attachment(

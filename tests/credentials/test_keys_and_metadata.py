@@ -62,7 +62,7 @@ def test_rotation_keeps_old_keys_published_and_verifiable(client, training):
 
 
 def test_rotate_without_wet_run_changes_nothing():
-    keys.signing_key(KeyAlgorithm.EDDSA)
+    keys.signing_keys(KeyAlgorithm.values)
     kids = list(IssuerKey.objects.values_list("kid", flat=True))
     call_command("rotate_issuer_keys", stdout=io.StringIO())
     assert list(IssuerKey.objects.values_list("kid", flat=True)) == kids
@@ -118,3 +118,16 @@ def test_vct_and_contexts_are_served(client):
     assert client.get("/credentials/vct/engagement").status_code == 404
     context = client.get(reverse("credentials:context", args=["ob-v3p0-context-3-0-3"]))
     assert context.status_code == 200 and "OpenBadgeCredential" in context.json()["@context"]
+
+
+def test_keys_are_published_before_the_first_issuance(client):
+    """A verifier may resolve the issuer before anything was signed: the embedded default
+    generates its keys when it first publishes them."""
+    assert not IssuerKey.objects.exists()
+    did = client.get("/.well-known/did.json").json()
+    assert len(did["verificationMethod"]) == 2
+    assert len(did["assertionMethod"]) == 2
+    jwks = client.get("/.well-known/jwks.json").json()
+    assert {key["kid"] for key in jwks["keys"]} == set(
+        IssuerKey.objects.values_list("kid", flat=True)
+    )
