@@ -35,7 +35,9 @@ def append(events: Iterable[Event]) -> list[JournalEntry]:
     if not events:
         return []
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (two round trips saved per write): a
+    # failed append must fail the write it journals anyway, never be caught and skipped.
+    with transaction.atomic(savepoint=False):
         head, _ = JournalHead.objects.select_for_update().get_or_create(
             pk=1, defaults={"seq": 0, "hash": GENESIS_HASH}
         )
