@@ -11,7 +11,8 @@ The persons are inserted in bulk first (valid NIRs, employers); the files are wr
 its own process (`python -m bench.dsn <step>`), so that memory figures are the ingest's.
 Establishments have realistic sizes (BENCH_DSN_PER_ESTABLISHMENT=0, the default; 50 gives
 many small declarations). The benchmark uses databases of its own (var/bench-dsn.sqlite3,
-passeport_bench_dsn or BENCH_DSN_DATABASE), so that it never collides with another run.
+or `<name>-dsn.sqlite3` next to BENCH_SQLITE_PATH; passeport_bench_dsn or BENCH_DSN_DATABASE),
+so that it never collides with another run.
 """
 
 import json
@@ -37,7 +38,10 @@ def own_database(url: str) -> str:
     passeport_bench): var/bench-dsn.sqlite3, or passeport_bench_dsn next to `url`."""
     if url.startswith("sqlite"):
         path = ROOT / "var" / "bench-dsn.sqlite3"
-        path.parent.mkdir(exist_ok=True)
+        if os.environ.get("BENCH_SQLITE_PATH"):  # a run of one's own: next to its file
+            shared = Path(os.environ["BENCH_SQLITE_PATH"])
+            path = shared.with_name(f"{shared.stem}-dsn{shared.suffix}")
+        path.parent.mkdir(parents=True, exist_ok=True)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return f"sqlite:///{path}"

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import re
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -176,14 +176,31 @@ class _Envoi:
     closed: bool = False
 
 
-@dataclass
 class _Open:
-    """A block instance on the structure stack."""
+    """A block instance on the structure stack (one per block read: a plain dict of child
+    counts, not a Counter, whose construction showed in profiles)."""
 
-    block: str
-    line: int
-    children: Counter = field(default_factory=Counter)
-    last_child: str = ""
+    __slots__ = ("block", "children", "last_child", "line")
+
+    def __init__(self, block: str, line: int):
+        self.block = block
+        self.line = line
+        self.children: dict[str, int] = {}
+        self.last_child = ""
+
+
+class _RubriqueCheck:
+    """What checking one rubrique of a norm needs, looked up once per norm (not one
+    f-string and two dictionary lookups per value)."""
+
+    __slots__ = ("rubrique", "seen", "sensitive", "spec")
+
+    def __init__(self, rubrique: str, spec: dsn_dictionary.FieldSpec | None):
+        self.rubrique = rubrique
+        self.spec = spec
+        self.sensitive = rubrique in SENSITIVE
+        # Values found valid (up to _KNOWN_VALUES); never remembered for a NIR rubrique.
+        self.seen: set[str] | None = None if self.sensitive or spec is None else set()
 
 
 class DsnReader:
@@ -210,8 +227,13 @@ class DsnReader:
         self._envelope_groups = 0
         self._group_dsn = 0
         self._lot_closed = False
-        self._known: dict[str, dict[str, dict[str, set[str]]]] = {}  # norm, block, number
-        self._mandatory: dict[tuple, tuple] = {}
+        # Per norm version, block and number: the rubrique's check (with its known values).
+        self._checks: dict[str, dict[str, dict[str, _RubriqueCheck]]] = {}
+        self._block_checks: dict[str, dict[str, _RubriqueCheck]] | None = None  # the envoi's
+        self._mandatory: dict[tuple, dict[str, tuple]] = {}  # (norm, nature) -> block -> …
+        self._mandatory_for: tuple = (None, None, {})  # declaration, envoi, their table
+        self._blocks = self.dictionary.blocks
+        self._individual_blocks = self.dictionary.individual_blocks
 
     # --- public ------------------------------------------------------------------------
 
@@ -290,10 +312,15 @@ class DsnReader:
                 if text is not None:
                     if decided is not None:
                         self.encoding = decided
-                    texts = text.split("\n")
+                    if "\r" not in text:
+                        texts = text.split("\n")
+                    elif text.count("\r") == text.count("\r\n") == text.count("\n"):
+                        texts = text.split("\r\n")  # CRLF throughout: no `rstrip` per line
+                    else:
+                        texts = [line.rstrip("\r") for line in text.split("\n")]
                     if not texts[-1]:
                         texts.pop()
-                    yield first, [text.rstrip("\r") for text in texts]
+                    yield first, texts
                     continue
                 lines = []
                 for raw in raws:
@@ -330,10 +357,12 @@ class DsnReader:
                 number += 1
                 if line.__class__ is str:
                     text, reason = line, ""
-                    # A well-formed line (nearly all of them), checked in one expression.
+                    # A well-formed line (nearly all of them), checked in one expression
+                    # (one-character indexes: no new string, unlike a slice).
                     if (
                         len(text) > 16
-                        and text[14:16] == ",'"
+                        and text[14] == ","
+                        and text[15] == "'"
                         and text[-1] == "'"
                         and text[0] == "S"
                         and text[3] == "."
@@ -404,17 +433,19 @@ class DsnReader:
     # --- blocks --------------------------------------------------------------------------
 
     def _on_block(self, block: str, fields: dict, line: int, pending: list) -> None:
-        if block.startswith(("S05", "S06", "S95", "S96")):
+        if block[:3] in _ENVELOPE_PREFIXES:
             self._on_envelope(block, fields, line)
             self._report(pending)
             return
+        envoi = self._envoi
         if block == "S10.G00.00":
             self._close_declaration()
             self._close_to(None)
             version = fields.get("006", ("", line))[0]
-            self._envoi = _Envoi(line, self.dictionary.norm(version))
-            if self._envoi.norm is None:
-                self._envoi.violations.append(
+            envoi = self._envoi = _Envoi(line, self.dictionary.norm(version))
+            if envoi.norm is None:
+                self._block_checks = None
+                envoi.violations.append(
                     Violation(
                         fields.get("006", ("", line))[1],
                         "S10.G00.00.006",
@@ -422,35 +453,39 @@ class DsnReader:
                         f"(normes connues : {', '.join(sorted(self.dictionary.norms))}).",
                     )
                 )
-        elif self._envoi is None:
+            else:
+                self._block_checks = self._checks.setdefault(envoi.norm.version, {})
+        elif envoi is None:
             self._violation(line, block, "Bloc hors d'un envoi : S10.G00.00 attendu d'abord.")
             self._report(pending)
             return
-        self._envoi.rubriques += len(fields)
+        envoi.rubriques += len(fields)
         if block == "S20.G00.05":
             self._close_to(None)
             self._close_declaration()
             self._start_declaration(fields, line)
-        self._report(pending)
+        if pending:
+            self._report(pending)
         self._structure(block, line)
-        self._check_fields(block, fields)
-        handler = _HANDLERS.get(block)
-        if block not in self.dictionary.individual_blocks:
+        if self._block_checks is not None:
+            self._check_fields(block, fields)
+        if block not in self._individual_blocks and self._individual is not None:
             self._close_individual()
+        handler = _HANDLERS.get(block)
         if handler is not None:
             handler(self, fields, line)
 
     def _structure(self, block: str, line: int) -> None:
-        spec = self.dictionary.blocks.get(block)
+        spec = self._blocks.get(block)
         if spec is None:
             self._violation(line, block, f"Bloc {block} inconnu du cahier technique.")
             return
         parent = spec.parent
+        stack = self._stack
         if parent is None:
             self._close_to(None)
-        elif not self._stack or (
-            self._stack[-1].block != parent
-            and not any(open_.block == parent for open_ in self._stack)
+        elif not stack or (
+            stack[-1].block != parent and not any(open_.block == parent for open_ in stack)
         ):
             self._violation(
                 line,
@@ -460,45 +495,60 @@ class DsnReader:
             )
             return
         else:
-            self._close_to(parent)
-            top = self._stack[-1]
+            top = stack[-1]
+            if top.block != parent:
+                self._close_to(parent)
+                top = stack[-1]
             if block < top.last_child:
                 self._violation(
                     line,
                     block,
                     f"Bloc {block} après le bloc {top.last_child} : ordre des blocs non respecté.",
                 )
-            top.children[block] += 1
-            top.last_child = max(top.last_child, block)
-            if spec.upper is not None and top.children[block] > spec.upper:
+            else:
+                top.last_child = block
+            children = top.children
+            count = children[block] = children.get(block, 0) + 1
+            if spec.upper is not None and count > spec.upper:
                 self._violation(
                     line,
                     block,
                     f"Le bloc {block} ({spec.name}) figure au plus {spec.upper} fois dans son "
                     f"bloc {parent} ({self._name(parent)}).",
                 )
-        self._stack.append(_Open(block, line))
+        stack.append(_Open(block, line))
 
     def _close_to(self, parent: str | None) -> None:
-        while self._stack and self._stack[-1].block != parent:
-            self._close_open(self._stack.pop())
+        stack = self._stack
+        while stack and stack[-1].block != parent:
+            self._close_open(stack.pop())
 
     def _close_open(self, open_: _Open) -> None:
         declaration, envoi = self._declaration, self._envoi
         if declaration is None or envoi is None or not envoi.norm:
             return
-        key = (envoi.norm.version, declaration.nature, open_.block)
-        mandatory = self._mandatory.get(key)
+        # The mandatory children per block for this declaration's norm and nature, looked
+        # up again only when the declaration or the envoi changes.
+        owner_declaration, owner_envoi, table = self._mandatory_for
+        if owner_declaration is not declaration or owner_envoi is not envoi:
+            key = (envoi.norm.version, declaration.nature)
+            table = self._mandatory.get(key)
+            if table is None:
+                table = self._mandatory[key] = {}
+            self._mandatory_for = (declaration, envoi, table)
+        block = open_.block
+        mandatory = table.get(block)
         if mandatory is None:
-            mandatory = self._mandatory[key] = self._mandatory_children(
-                envoi.norm, declaration.nature, open_.block
+            mandatory = table[block] = self._mandatory_children(
+                envoi.norm, declaration.nature, block
             )
+        children = open_.children
         for child, spec in mandatory:
-            if open_.children[child] < spec.lower:
+            if children.get(child, 0) < spec.lower:
                 self._violation(
                     open_.line,
-                    open_.block,
-                    f"Le bloc {open_.block} ({self._name(open_.block)}) doit contenir au moins "
+                    block,
+                    f"Le bloc {block} ({self._name(block)}) doit contenir au moins "
                     f"{spec.lower} bloc {child} ({spec.name}).",
                 )
 
@@ -524,28 +574,28 @@ class DsnReader:
         return spec.name if spec else block
 
     def _check_fields(self, block: str, fields: dict) -> None:
-        norm = self._envoi.norm if self._envoi else None
-        if norm is None:
-            return
-        specs = norm.fields
-        known_by_block = self._known.get(norm.version)
-        if known_by_block is None:
-            known_by_block = self._known[norm.version] = {}
-        known = known_by_block.get(block)
-        if known is None:
-            known = known_by_block[block] = {}
+        checks_by_block = self._block_checks
+        checks = checks_by_block.get(block)
+        if checks is None:
+            checks = checks_by_block[block] = {}
         for number, (value, line) in fields.items():
-            seen = known.get(number)
+            check = checks.get(number)
+            if check is None:
+                rubrique = f"{block}.{number}"
+                check = checks[number] = _RubriqueCheck(
+                    rubrique, self._envoi.norm.fields.get(rubrique)
+                )
+            seen = check.seen
             if seen is not None and value in seen:
                 continue
-            rubrique = f"{block}.{number}"
-            spec = specs.get(rubrique)
+            spec, rubrique = check.spec, check.rubrique
             if spec is None:
                 self._violation(
-                    line, rubrique, f"Rubrique {rubrique} inconnue de la norme {norm.version}."
+                    line,
+                    rubrique,
+                    f"Rubrique {rubrique} inconnue de la norme {self._envoi.norm.version}.",
                 )
-                continue
-            if not value:
+            elif not value:
                 self._violation(line, rubrique, f"{spec.label} : valeur vide interdite.")
             elif not spec.min_length <= len(value) <= spec.max_length:
                 self._control(
@@ -556,21 +606,19 @@ class DsnReader:
                     f"{spec.max_length} caractères.",
                 )
             elif spec.values is not None and value not in spec.values:
-                shown = "" if rubrique in SENSITIVE else f" « {value} »"
+                shown = "" if check.sensitive else f" « {value} »"
                 self._control(line, rubrique, "CRE", f"{spec.label} : valeur{shown} non autorisée.")
             elif spec.pattern is not None and spec.pattern.fullmatch(value) is None:
-                shown = "" if rubrique in SENSITIVE else f" « {value} »"
+                shown = "" if check.sensitive else f" « {value} »"
                 self._control(line, rubrique, "CSL", f"{spec.label} : format{shown} invalide.")
-            elif rubrique not in SENSITIVE:
-                if seen is None:
-                    seen = known[number] = set()
-                if len(seen) < _KNOWN_VALUES:
-                    seen.add(value)
+            elif seen is not None and len(seen) < _KNOWN_VALUES:
+                seen.add(value)
         required = REQUIRED.get(block)
         if required:
             for number in required:
                 if number not in fields:
                     rubrique = f"{block}.{number}"
+                    specs = self._envoi.norm.fields
                     label = specs[rubrique].label if rubrique in specs else rubrique
                     first_line = min(line for _value, line in fields.values())
                     self._violation(
@@ -680,6 +728,8 @@ class DsnReader:
 
     def _on_individual(self, fields, line):
         self._close_individual()
+        if self._declaration is None:
+            return  # out of any declaration (after S90…): reported by the structure check
         value = {number: item[0] for number, item in fields.items()}
         individual = Individual(
             line=line,
@@ -851,6 +901,7 @@ class DsnReader:
                 )
 
 
+_ENVELOPE_PREFIXES = frozenset(("S05", "S06", "S95", "S96"))
 _HANDLERS = {
     "S10.G00.01": DsnReader._on_envoi_emitter,
     "S20.G00.05": DsnReader._on_declaration,
@@ -865,11 +916,21 @@ _HANDLERS = {
 }
 
 
-# What makes a decoded chunk need the line by line path: a character the per-line check
-# flags (control, C1), a carriage return inside a line; in ISO-8859-1, what could be a
-# UTF-8 sequence (a line in UTF-8 in that chunk: mixed encodings).
-_SUSPECT = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x80-\x9f]|\r(?!\n)")
-_UTF8_SEQUENCE = re.compile("[\xc2-\xf4][\x80-\xbf]")
+# What makes a chunk need the line by line path: a character the per-line check flags
+# (C0 control, C1 control), a carriage return inside a line; in ISO-8859-1, what could be a
+# UTF-8 sequence (a line in UTF-8 in that chunk: mixed encodings). Checked on the bytes with
+# `bytes.translate` (keeping only the bytes that may matter) and `count`, a few times faster
+# than one regex over the decoded text (its `\r(?!\n)` branch is tried at every position).
+_C0 = bytes(b for b in range(0x20) if b not in (0x0A, 0x0D))
+_NOT_C0 = bytes(b for b in range(256) if b not in _C0)
+# C0 controls and 0x80–0xBF: in ISO-8859-1, C1 controls and every UTF-8 continuation byte.
+_NOT_C0_OR_CONTINUATION = bytes(b for b in range(256) if b not in _C0 and not 0x80 <= b <= 0xBF)
+_C1_IN_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
+_UTF8_SEQUENCE = re.compile(b"[\xc2-\xf4][\x80-\xbf]")
+
+
+def _lone_carriage_return(data: bytes) -> bool:
+    return data.count(b"\r") != data.count(b"\r\n")
 
 
 def _decode_chunk(data: bytes, decided: str | None) -> tuple[str | None, str | None]:
@@ -885,13 +946,23 @@ def _decode_chunk(data: bytes, decided: str | None) -> tuple[str | None, str | N
             text = None
         if text is not None:
             # Every line decodes as UTF-8: each non-ASCII line is UTF-8.
-            return (text, "utf-8") if _SUSPECT.search(text) is None else (None, decided)
+            if (
+                data.translate(None, _NOT_C0)
+                or _C1_IN_UTF8.search(data) is not None
+                or _lone_carriage_return(data)
+            ):
+                return None, decided
+            return text, "utf-8"
         if decided == "utf-8":
             return None, decided
-    text = data.decode("iso-8859-1")
-    if _UTF8_SEQUENCE.search(text) is not None or _SUSPECT.search(text) is not None:
+    # Left: C0 controls and bytes 0x80–0xBF. Below 0xA0, a control (C0 or C1); a byte of
+    # 0xA0–0xBF is a character (« ° …) unless it follows a UTF-8 lead byte.
+    suspects = data.translate(None, _NOT_C0_OR_CONTINUATION)
+    if suspects and (min(suspects) < 0xA0 or _UTF8_SEQUENCE.search(data) is not None):
         return None, decided
-    return text, "iso-8859-1"
+    if _lone_carriage_return(data):
+        return None, decided
+    return data.decode("iso-8859-1"), "iso-8859-1"
 
 
 def _luhn_ok(digits: str) -> bool:
