@@ -66,7 +66,7 @@ from passeport.users.enums import UserKind
 from . import deadlines
 from .enums import Channel, DeclarantRole, DeclarationKind, LineStatus, ReviewStatus
 from .models import Declaration, DeclarationLine
-from .rules import COLUMNS, LineError
+from .rules import COLUMNS, TRAINING_COLUMNS, LineError
 from .services import Declarer
 
 LINE_OBJECT = "prevention.DeclarationLine"
@@ -85,24 +85,6 @@ LINE_COLUMNS = (
     "MENTION_OBTENUE",
     "LIEN_PREUVE",
     "IDENTIFIANT_PREUVE",
-)
-TRAINING_COLUMNS = (
-    "REFERENCE_DECLARATION",
-    "TYPE_JDR",
-    "NOM_JDR",
-    "NOM_OPTION_SPECIALITE",
-    "MODE_OBTENTION",
-    "COMPETENCE_TRANSFERABLE",
-    "PRESENCE_FORMATION",
-    "NOM_FORMATION",
-    "DATE_DEBUT_FORMATION",
-    "DATE_FIN_FORMATION",
-    "MODALITE_DISPENSE",
-    "QUALIFICATION_FORMATEUR",
-    "FORMATION_CERTIFIANTE",
-    "CERTIFICATION_VISEE",
-    "DOMAINE_FORMATION",
-    "SPECIALITE_FORMATION",
 )
 # The record fields a correction may change (`services.Declarer._record` builds them).
 RECORD_CONTENT_FIELDS = (
@@ -308,7 +290,7 @@ class Correction:
     records: list[PreventionTraining]
 
 
-def _check_changes(changes: dict, allowed: tuple[str, ...], kind: str) -> dict:
+def _check_changes(changes: dict, allowed, kind: str) -> dict:
     columns = set(COLUMNS[kind])
     unknown = [c for c in changes if c not in allowed or c not in columns]
     if unknown:

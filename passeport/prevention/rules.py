@@ -256,7 +256,7 @@ class Rules:
         # getter of the training block's values (the cache key of `_training`).
         self._max_lengths = [(c, limit) for c, limit in MAX_LENGTHS.items() if c in self.index]
         self._training_key = operator.itemgetter(
-            *[c for c in self.columns if c in _TRAINING_COLUMNS]
+            *[c for c in self.columns if c in TRAINING_COLUMNS]
         )
 
     # --- Public ---------------------------------------------------------------------
@@ -734,7 +734,9 @@ class Rules:
                 line.person_id, line.employer = match, employer
 
 
-_TRAINING_COLUMNS = frozenset(
+# The training block: the same for every trainee of a declaration (and what a correction of
+# the declaration may change).
+TRAINING_COLUMNS = frozenset(
     {
         "REFERENCE_DECLARATION",
         "TYPE_JDR",
