@@ -40,8 +40,9 @@ class JournalEntry(models.Model):
     payload = models.JSONField("contenu", default=dict)
     payload_digest = models.CharField("empreinte du contenu", max_length=64)
     previous_hash = models.CharField("empreinte précédente", max_length=64)
-    # Unique through a constraint rather than `unique=True`: PostgreSQL would add a second,
-    # pattern-matching index on a CharField, useless here and paid by every write.
+    # Not indexed: nothing looks an entry up by its hash, and a unique index adds nothing
+    # to the chain (`seq` is unique; `verification` recomputes every hash). An index of
+    # random 64-character keys was the costliest write of a bulk import's journal.
     hash = models.CharField("empreinte", max_length=64)
 
     objects = JournalQuerySet.as_manager()
@@ -54,7 +55,6 @@ class JournalEntry(models.Model):
             models.Index(fields=["person_id", "seq"], name="journal_person_seq"),
             models.Index(fields=["object_type", "object_id"], name="journal_object"),
         ]
-        constraints = [models.UniqueConstraint(fields=["hash"], name="journal_hash_unique")]
 
     def __str__(self):
         return f"#{self.seq} {self.action} {self.object_type} {self.object_id}"
