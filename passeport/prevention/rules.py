@@ -113,6 +113,11 @@ _FORMACODE_RE = re.compile(r"\d{5}", re.ASCII)
 _NSF_RE = re.compile(r"[1-4]\d{0,2}[a-z]?", re.ASCII)
 _URL_RE = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?", re.ASCII | re.IGNORECASE)
 _YES_NO = {"OUI": True, "NON": False}
+# Allowed codes, built once (an enum's `.values` builds a new list on every access).
+_JDR_TYPES = tuple(JdrType.values)
+_AWARD_MODES = tuple(AwardMode.values)
+_MODALITIES = tuple(Modality.values)
+_QUALIFICATIONS = tuple(Qualification.values)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -486,15 +491,15 @@ class Rules:
             jdr_type = get("TYPE_JDR")
             if not jdr_type:
                 add(LineError("TYPE_JDR", "TYPE_JDR est obligatoire."))
-            elif jdr_type not in JdrType.values:
-                add(_enum_error("TYPE_JDR", jdr_type, JdrType.values))
+            elif jdr_type not in _JDR_TYPES:
+                add(_enum_error("TYPE_JDR", jdr_type, _JDR_TYPES))
             if not get("NOM_JDR"):
                 add(LineError("NOM_JDR", "NOM_JDR (intitulé du justificatif) est obligatoire."))
             award_mode = get("MODE_OBTENTION")
             if not award_mode:
                 add(LineError("MODE_OBTENTION", "MODE_OBTENTION est obligatoire."))
-            elif award_mode not in AwardMode.values:
-                add(_enum_error("MODE_OBTENTION", award_mode, AwardMode.values))
+            elif award_mode not in _AWARD_MODES:
+                add(_enum_error("MODE_OBTENTION", award_mode, _AWARD_MODES))
             training_present = self._yes_no(get, "PRESENCE_FORMATION", errors, required=True)
             jdr_values = {
                 "jdr_type": jdr_type,
@@ -551,12 +556,12 @@ class Rules:
                 )
             )
         modality = get("MODALITE_DISPENSE")
-        if modality and modality not in Modality.values:
-            add(_enum_error("MODALITE_DISPENSE", modality, Modality.values))
+        if modality and modality not in _MODALITIES:
+            add(_enum_error("MODALITE_DISPENSE", modality, _MODALITIES))
         qualifications = split_multi(get("QUALIFICATION_FORMATEUR"))
-        wrong = [q for q in qualifications if q not in Qualification.values]
+        wrong = [q for q in qualifications if q not in _QUALIFICATIONS]
         if wrong:
-            add(_enum_error("QUALIFICATION_FORMATEUR", ", ".join(wrong), Qualification.values))
+            add(_enum_error("QUALIFICATION_FORMATEUR", ", ".join(wrong), _QUALIFICATIONS))
 
         certifying = self._yes_no(get, "FORMATION_CERTIFIANTE", errors, required=required)
         code = get("CERTIFICATION_VISEE").replace(" ", "").upper()

@@ -16,11 +16,11 @@ It decides what depends on earlier declarations:
 import dataclasses
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from passeport.core.bulk import bulk_insert, field_in, new_instance
+from passeport.core.bulk import bulk_insert, new_instance
 from passeport.journal.actors import Actor
 from passeport.organisations.models import Organisation
 from passeport.records import services as records
@@ -36,6 +36,14 @@ ACCEPTED = "accepted"
 DUPLICATE = "duplicate"
 REJECTED = "rejected"
 
+# What `_declare` reads of a line already declared under an identifier.
+KNOWN_COLUMNS = (
+    "partner_unique_id",
+    "row_digest",
+    "source_import_id",
+    "source_reference",
+    "created_at",
+)
 SOURCE_KINDS = {
     DeclarantRole.PROVIDER: SourceKind.TRAINING_PROVIDER,
     DeclarantRole.EMPLOYER: SourceKind.EMPLOYER,
@@ -139,18 +147,7 @@ class Declarer:
             .values_list("pk", flat=True)
         )
         ids = [o.partner_unique_id for o in outcomes if o.partner_unique_id]
-        known = {
-            row["partner_unique_id"]: row
-            for row in DeclarationLine.objects.filter(
-                field_in(DeclarationLine, "partner_unique_id", ids), declarant=self.declarant
-            ).values(
-                "partner_unique_id",
-                "row_digest",
-                "source_import_id",
-                "source_reference",
-                "created_at",
-            )
-        }
+        known = {row["partner_unique_id"]: row for row in self._declared(ids)}
         declarations = self._declarations(
             {o.checked.declaration_id for o in outcomes if o.checked is not None}
         )
@@ -237,6 +234,36 @@ class Declarer:
             for (result, _, _, _), row in zip(accepted, lines, strict=True):
                 result.declaration_line = row
         return results
+
+    def _declared(self, ids: list[str]) -> list[dict]:
+        """What `_declare` reads of this declarant's lines among the identifiers `ids`.
+
+        On PostgreSQL, one unique-index probe per identifier (a LATERAL subquery with
+        LIMIT 1, which the planner cannot turn into a scan): with `declarant_id = X AND
+        partner_unique_id = ANY(…)`, statistics older than a large import (a new
+        declarant's lines counted as a few) made it read all of the declarant's lines and
+        filter them, each batch slower than the one before (150 ms per batch of 5,000 at
+        500,000 lines, measured)."""
+        if not ids:
+            return []
+        if connection.vendor != "postgresql":
+            return list(
+                DeclarationLine.objects.filter(partner_unique_id__in=ids, declarant=self.declarant)
+                .order_by()
+                .values(*KNOWN_COLUMNS)
+            )
+        quote = connection.ops.quote_name
+        table = quote(DeclarationLine._meta.db_table)
+        selected = ", ".join(f"line.{quote(c)}" for c in KNOWN_COLUMNS)
+        # Table and column names come from the model, quoted; the values are parameters.
+        sql = (
+            f"SELECT {selected} FROM unnest(%s::text[]) AS wanted(id) "  # noqa: S608
+            f"CROSS JOIN LATERAL (SELECT * FROM {table} WHERE declarant_id = %s "
+            "AND partner_unique_id = wanted.id LIMIT 1) AS line"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [list(ids), self.declarant.pk])
+            return [dict(zip(KNOWN_COLUMNS, row, strict=True)) for row in cursor.fetchall()]
 
     def _previous(self, result: LineResult, previous: dict, digest: str) -> None:
         pid = result.partner_unique_id
