@@ -246,8 +246,21 @@ def field_in(model: type[models.Model], name: str, values: Sequence) -> Q | RawS
         prepared = list(values)
     else:
         prepared = [field.get_db_prep_value(value, connection) for value in values]
+    if prepared and set(map(type, prepared)) == {str}:
+        joined = _UNIT_SEPARATOR.join(prepared)
+        if joined.count(_UNIT_SEPARATOR) == len(prepared) - 1:
+            # Texts as one text parameter, split by the server: psycopg quotes a list
+            # element by element in Python (a few µs per line of a 100,000-line import).
+            return RawSQL(  # noqa: S611 (column from the model, quoted; one parameter)
+                f"{column} = ANY(string_to_array(%s, chr(31)))",
+                (joined,),
+                output_field=models.BooleanField(),
+            )
     # The column name comes from the model, quoted; the values are one parameter.
     return RawSQL(f"{column} = ANY(%s)", (prepared,), output_field=models.BooleanField())  # noqa: S611
+
+
+_UNIT_SEPARATOR = "\x1f"  # chr(31), in no value of ours (then the array form is used)
 
 
 # --- building instances ------------------------------------------------------------------

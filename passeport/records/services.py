@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from passeport.core.bulk import bulk_insert
+from passeport.core.bulk import bulk_insert, new_instance
 from passeport.journal import services as journal
 from passeport.journal.actors import Actor
 
@@ -54,8 +54,10 @@ class Provenance:
 
 
 def build_record(model: type[Record], person, provenance: Provenance, **fields) -> Record:
-    """An unsaved record of `model` with its provenance (for bulk paths: see store_many)."""
-    return model(
+    """An unsaved record of `model` with its provenance (for bulk paths: see store_many);
+    built as `model(...)` builds it, without `Model.__init__`'s per-field dispatch."""
+    return new_instance(
+        model,
         person=person,
         source_kind=provenance.source_kind,
         declarant=provenance.declarant,

@@ -12,6 +12,7 @@ from passeport.journal import services as journal
 from passeport.journal.actors import Actor
 from passeport.journal.chain import canonical_json
 from passeport.journal.models import JournalEntry
+from passeport.organisations.models import Organisation
 from passeport.people.models import Person
 from passeport.records.models import PreventionTraining
 from tests.factories import OrganisationFactory, PersonFactory
@@ -34,6 +35,21 @@ def test_field_in_selects_what_in_selects():
             "pk", flat=True
         )
     ) == [persons[1].pk]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["Dupont", "O'Brien, Jr", "L\u00e9a {1,2}", "a\\b", ""],
+        ["UNIT\x1fSEPARATOR", "Dupont"],  # a value holding the separator: the array form
+    ],
+)
+def test_field_in_texts_whatever_their_characters(names):
+    for name in names:
+        OrganisationFactory(name=name)
+    OrganisationFactory(name="Autre")
+    found = Organisation.objects.filter(field_in(Organisation, "name", names))
+    assert sorted(found.values_list("name", flat=True)) == sorted(names)
 
 
 def test_pooled_uuid4_are_random_version_4_uuids():

@@ -13,7 +13,7 @@ them at the end: memory stays flat whatever the number of passages.
 import datetime
 import json
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from lxml import etree
 
@@ -60,6 +60,9 @@ class Outcome:
         }
 
 
+_OUTCOME_FIELDS = tuple(f.name for f in fields(Outcome))
+
+
 @dataclass(frozen=True)
 class AccuseHeader:
     file_name: str
@@ -93,7 +96,9 @@ class AccuseBuilder:
         return self.counts[False]
 
     def add(self, outcome: Outcome) -> None:
-        self._files[outcome.ok].write(json.dumps(asdict(outcome), ensure_ascii=False) + "\n")
+        # Not `asdict`: its deep copy of each (scalar) value showed on 200,000 passages.
+        values = {name: getattr(outcome, name) for name in _OUTCOME_FIELDS}
+        self._files[outcome.ok].write(json.dumps(values, ensure_ascii=False) + "\n")
         self.counts[outcome.ok] += 1
         shown = self.preview["ok" if outcome.ok else "ko"]
         if len(shown) < self.preview_limit:

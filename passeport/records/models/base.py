@@ -6,6 +6,7 @@ and the next `version`, the old one becoming `superseded` (see `services.revise`
 
 import datetime
 import decimal
+import functools
 import operator
 import uuid
 from collections.abc import Callable
@@ -39,6 +40,12 @@ def _content_getter(model) -> tuple[tuple[str, ...], Callable]:
         )
         cached = _CONTENT_GETTERS[model] = (names, get)
     return cached
+
+
+@functools.lru_cache(maxsize=256)
+def _utc_text(value: datetime.datetime) -> str:
+    # An import's records share one `received_at`: converted once, not once per record.
+    return value.astimezone(datetime.UTC).isoformat()
 
 
 _CONTENT_GETTERS: dict[type, tuple[tuple[str, ...], Callable]] = {}
@@ -150,7 +157,7 @@ class Record(models.Model):
             if kind is str or kind is int or kind is bool or value is None:
                 pass
             elif isinstance(value, datetime.datetime):
-                value = value.astimezone(datetime.UTC).isoformat()
+                value = _utc_text(value)
             elif isinstance(value, uuid.UUID | datetime.date | decimal.Decimal):
                 value = str(value)
             values[attname] = value
