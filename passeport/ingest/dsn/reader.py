@@ -218,6 +218,8 @@ class DsnReader:
         self._declarations = 0
         self._envoi: _Envoi | None = None
         self._stack: list[_Open] = []
+        # The blocks of `_stack`, in the same order: `parent in` it is one C-level scan.
+        self._stack_blocks: list[str] = []
         self._individual: Individual | None = None
         self._contract: Contract | None = None
         self._hours: list | None = None  # the S21.G00.51 being read: [line, number, start, end]
@@ -484,9 +486,7 @@ class DsnReader:
         stack = self._stack
         if parent is None:
             self._close_to(None)
-        elif not stack or (
-            stack[-1].block != parent and not any(open_.block == parent for open_ in stack)
-        ):
+        elif not stack or (stack[-1].block != parent and parent not in self._stack_blocks):
             self._violation(
                 line,
                 block,
@@ -517,10 +517,13 @@ class DsnReader:
                     f"bloc {parent} ({self._name(parent)}).",
                 )
         stack.append(_Open(block, line))
+        self._stack_blocks.append(block)
 
     def _close_to(self, parent: str | None) -> None:
         stack = self._stack
+        blocks = self._stack_blocks
         while stack and stack[-1].block != parent:
+            blocks.pop()
             self._close_open(stack.pop())
 
     def _close_open(self, open_: _Open) -> None:
@@ -682,6 +685,7 @@ class DsnReader:
         if self._declaration is not None and not self._declaration.closed:
             self._close_to("S20.G00.05")
             if self._stack and self._stack[-1].block == "S20.G00.05":
+                self._stack_blocks.pop()
                 self._close_open(self._stack.pop())
             self._events.append(("end", self._declaration))
             self._declaration.closed = True
