@@ -28,6 +28,9 @@ class Event:
     person_id: int | None = None
     payload: dict = field(default_factory=dict)
     occurred_at: datetime.datetime | None = None
+    # Set by builders whose payload is made of texts and integers only (no copy needed
+    # before it is hashed and stored; see `_plain_copy`).
+    plain: bool = False
 
 
 def append(events: Iterable[Event]) -> list[JournalEntry]:
@@ -45,7 +48,7 @@ def append(events: Iterable[Event]) -> list[JournalEntry]:
         entries, texts = [], []
         for event in events:
             seq += 1
-            payload = _plain_copy(event.payload)
+            payload = event.payload if event.plain else _plain_copy(event.payload)
             if payload is None:
                 payload = normalize_payload(event.payload)
             # The canonical text is hashed, then stored as is (not encoded again).
@@ -122,6 +125,7 @@ def log_cpf_account_activated(person, actor: Actor) -> JournalEntry:
 
 def record_event(action: str, record, actor: Actor, **extra) -> Event:
     """The event for a write of a passport record; its payload pins the record's content."""
+    version = record.version
     return Event(
         actor=actor,
         action=action,
@@ -130,10 +134,12 @@ def record_event(action: str, record, actor: Actor, **extra) -> Event:
         person_id=record.person_id,
         payload={
             "lineage": str(record.lineage),
-            "version": record.version,
+            "version": version,
             "content_sha256": record.content_digest(),
             **extra,
         },
+        # Texts and an integer, unless `extra` says otherwise (a bulk import's events).
+        plain=not extra and type(version) is int,
     )
 
 

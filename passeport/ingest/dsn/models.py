@@ -60,7 +60,9 @@ class DsnDeposit(models.Model):
 class DsnHoursWorked(models.Model):
     """Hours of paid work declared for one contract over one pay period."""
 
-    lineage = models.UUIDField("lignée de la période d'emploi", db_index=True)
+    # No index of its own: the unique (lineage, period_start, period_end) starts with it,
+    # and a second index of random UUIDs cost every hours row of an ingest.
+    lineage = models.UUIDField("lignée de la période d'emploi")
     person = models.ForeignKey(
         "people.Person", verbose_name="titulaire", on_delete=models.PROTECT, related_name="+"
     )
