@@ -65,7 +65,7 @@ def run(url, manage, options):
         results[f"{label}_peak_rss_mb"] = round(rss_mb)
         path.unlink()
     # Only the large file's rows (its idTechnique are GEN1-…, the small file's GEN2-…).
-    rows, bare = _bare.measure(
+    rows, bare, with_schema = _bare.measure(
         url,
         [("records_certification", "source_reference LIKE %s", ["%idTechnique GEN1-%"])],
     )
@@ -75,7 +75,14 @@ def run(url, manage, options):
         f"ingest = {ratio:.1f} × le chargement brut ; mémoire max petit / grand fichier : "
         f"{results['petit_peak_rss_mb']} / {results['grand_peak_rss_mb']} Mo"
     )
-    results.update(bare_rows=rows, bare_load_s=round(bare, 2), ratio_to_bare=round(ratio, 2))
+    print(_bare.with_schema_text(results["grand_s"], with_schema))
+    results.update(
+        bare_rows=rows,
+        bare_load_s=round(bare, 2),
+        ratio_to_bare=round(ratio, 2),
+        schema_load_s=round(with_schema, 2),
+        ratio_to_schema_load=round(results["grand_s"] / with_schema, 2) if with_schema else None,
+    )
     return results
 
 

@@ -103,6 +103,7 @@ def run(url, manage, options):
         f"chargement brut des mêmes {bare['rows']:,} lignes : {bare['seconds']:.1f} s "
         f"— ingest_dsn = {ratio:.1f} × le chargement brut"
     )
+    print(_bare.with_schema_text(big["seconds"], bare["with_schema"]))
     again = _step(url, "ingest", str(files[individuals]))
     unchanged = again["totals"]["periodes_inchangees"]
     print(
@@ -120,6 +121,10 @@ def run(url, manage, options):
         "bare_rows": bare["rows"],
         "bare_load_s": round(bare["seconds"], 2),
         "ratio_to_bare": round(ratio, 2),
+        "schema_load_s": round(bare["with_schema"], 2),
+        "ratio_to_schema_load": round(big["seconds"] / bare["with_schema"], 2)
+        if bare["with_schema"]
+        else None,
         "peak_rss_mb_small": round(first["peak_rss_mb"]),
         "peak_rss_mb_large": round(big["peak_rss_mb"]),
         "small_individuals": small,
@@ -255,10 +260,10 @@ def bare(deposit: str, file_name: str, seq_before: str) -> dict:
         "ingest_dsnhoursworked": int(deposit),
         "journal_journalentry": int(seq_before),
     }
-    total, elapsed = _bare.reload(
+    total, elapsed, with_schema = _bare.reload(
         [(table, condition, [params[table]]) for table, condition in TABLES.items()]
     )
-    return {"rows": total, "seconds": elapsed}
+    return {"rows": total, "seconds": elapsed, "with_schema": with_schema}
 
 
 if __name__ == "__main__":

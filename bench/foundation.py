@@ -23,12 +23,13 @@ def run(url, manage, options):
     seconds = manage(url, "seed_demo", "--holders", str(options.holders), "--seed", "1")
     rate = options.holders / seconds
     print(f"seed_demo --holders {options.holders} : {seconds:.1f} s, {rate:,.0f} titulaires/s")
-    rows, bare = _bare.measure(url, [(table, "1 = 1", []) for table in TABLES])
+    rows, bare, with_schema = _bare.measure(url, [(table, "1 = 1", []) for table in TABLES])
     ratio = seconds / bare if bare else float("nan")
     print(
         f"chargement brut des mêmes {rows:,} lignes : {bare:.1f} s "
         f"— seed_demo = {ratio:.1f} × le chargement brut"
     )
+    print(_bare.with_schema_text(seconds, with_schema))
     return {
         "load_referentials_s": round(referentials, 2),
         "seed_demo_holders": options.holders,
@@ -37,4 +38,6 @@ def run(url, manage, options):
         "bare_rows": rows,
         "bare_load_s": round(bare, 2),
         "ratio_to_bare": round(ratio, 2),
+        "schema_load_s": round(with_schema, 2),
+        "ratio_to_schema_load": round(seconds / with_schema, 2) if with_schema else None,
     }

@@ -99,7 +99,7 @@ def run(url, manage, options):
         results[f"{label}_peak_rss_mb"] = round(rss_mb)
         path.unlink()
     large = files["grand"][0].name
-    rows, bare = _bare.measure(
+    rows, bare, with_schema = _bare.measure(
         url,
         [
             ("records_preventiontraining", "source_reference LIKE %s", [f"fichier {large}%"]),
@@ -118,7 +118,14 @@ def run(url, manage, options):
         f"max petit / grand fichier : {results['petit_peak_rss_mb']} / "
         f"{results['grand_peak_rss_mb']} Mo"
     )
-    results.update(bare_rows=rows, bare_load_s=round(bare, 2), ratio_to_bare=round(ratio, 2))
+    print(_bare.with_schema_text(results["grand_s"], with_schema))
+    results.update(
+        bare_rows=rows,
+        bare_load_s=round(bare, 2),
+        ratio_to_bare=round(ratio, 2),
+        schema_load_s=round(with_schema, 2),
+        ratio_to_schema_load=round(results["grand_s"] / with_schema, 2) if with_schema else None,
+    )
     return results
 
 
