@@ -248,7 +248,8 @@ def field_in(model: type[models.Model], name: str, values: Sequence) -> Q | RawS
         prepared = [field.get_db_prep_value(value, connection) for value in values]
     if prepared and set(map(type, prepared)) == {str}:
         joined = _UNIT_SEPARATOR.join(prepared)
-        if joined.count(_UNIT_SEPARATOR) == len(prepared) - 1:
+        # Not for one empty text: string_to_array('', …) is an empty array.
+        if joined and joined.count(_UNIT_SEPARATOR) == len(prepared) - 1:
             # Texts as one text parameter, split by the server: psycopg quotes a list
             # element by element in Python (a few µs per line of a 100,000-line import).
             return RawSQL(  # noqa: S611 (column from the model, quoted; one parameter)

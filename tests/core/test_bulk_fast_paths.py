@@ -42,6 +42,8 @@ def test_field_in_selects_what_in_selects():
     [
         ["Dupont", "O'Brien, Jr", "L\u00e9a {1,2}", "a\\b", ""],
         ["UNIT\x1fSEPARATOR", "Dupont"],  # a value holding the separator: the array form
+        [""],
+        ["", ""],
     ],
 )
 def test_field_in_texts_whatever_their_characters(names):
