@@ -21,16 +21,20 @@ import csv
 import datetime
 import hashlib
 import io
+import itertools
 import json
 import logging
 import os
 import threading
+import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -317,23 +321,43 @@ def _cell(value) -> str:
 # --- Processing --------------------------------------------------------------------------
 
 
+# A run saves a sign of life with each batch (a few seconds apart); one silent for this
+# long was stopped (server restart, killed process) and is resumed where it stopped.
+STALE_AFTER = datetime.timedelta(minutes=5)
+_PENDING = (ImportStatus.RECEIVED, ImportStatus.PROCESSING)
+
+
+def stale_after() -> datetime.timedelta:
+    return getattr(settings, "PREVENTION_IMPORT_STALE_AFTER", STALE_AFTER)
+
+
+class TakenOver(Exception):
+    """Another run has claimed the import: this one stops, its current batch undone."""
+
+
 def process_import(
     imported: PreventionImport,
     *,
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> PreventionImport:
-    if imported.status == ImportStatus.REJECTED:  # refused on receipt (too big)
+    """Processes the import, or what is left of it: the lines of the batches an earlier
+    run committed (`processed_count`, saved with each batch) are skipped. Does nothing
+    when another run is processing it (its last batch less than `stale_after()` ago)."""
+    if imported.status not in _PENDING:  # refused on receipt (too big), or done
         return imported
-    imported.status = ImportStatus.PROCESSING
-    imported.started_at = timezone.now()
-    imported.save(update_fields=["status", "started_at"])
+    token = _claim(imported)
+    if token is None:
+        imported.refresh_from_db()
+        return imported
+    imported.refresh_from_db()
     source = Source(imported)
     try:
-        imported.total_count = source.scan()
+        total = source.scan()
     except FileRejected as rejected:
-        return _reject(imported, rejected.message)
-    imported.save(update_fields=["total_count"])
+        return _reject(imported, token, rejected.message)
+    imported.total_count = total
+    _update(imported, token, total_count=total)
     label = f"fichier {imported.file_name}"
     declarer = Declarer(
         imported.kind,
@@ -344,20 +368,27 @@ def process_import(
         source_import=imported,
         source_label=label,
     )
+    already = imported.processed_count  # committed by an earlier, interrupted run
+    if already:
+        logger.info("Import de prévention %s : reprise après %s lignes", imported.pk, already)
     batch: list[tuple[int, list[str]]] = []
     try:
-        for row in source.rows():
+        for row in itertools.islice(source.rows(), already, None):
             batch.append(row)
             if len(batch) >= batch_size:
-                _batch(imported, declarer, batch, progress)
+                _batch(imported, declarer, batch, progress, token)
                 batch = []
         if batch:
-            _batch(imported, declarer, batch, progress)
+            _batch(imported, declarer, batch, progress, token)
     except FileRejected as rejected:  # an unreadable part past the scan (should not happen)
-        return _reject(imported, rejected.message)
-    imported.status = ImportStatus.DONE
+        return _reject(imported, token, rejected.message)
+    except TakenOver:
+        logger.warning("Import de prévention %s : repris par un autre traitement", imported.pk)
+        imported.refresh_from_db()
+        return imported
+    imported.status, imported.worker = ImportStatus.DONE, None
     imported.finished_at = timezone.now()
-    imported.save(update_fields=["status", "finished_at"])
+    _update(imported, token, status=imported.status, finished_at=imported.finished_at, worker=None)
     logger.info(
         "Import de prévention %s : %s lignes acceptées, %s déjà déclarées, %s rejetées",
         imported.public_id,
@@ -368,7 +399,55 @@ def process_import(
     return imported
 
 
-def _batch(imported, declarer: Declarer, batch, progress) -> None:
+def _claim(imported: PreventionImport) -> uuid.UUID | None:
+    """Makes this run the import's only processor, unless another one gave a sign of
+    life less than `stale_after()` ago; returns this run's token, or None."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    claimed = (
+        PreventionImport.objects.filter(pk=imported.pk, status__in=_PENDING)
+        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - stale_after()))
+        .update(
+            worker=token,
+            heartbeat_at=now,
+            status=ImportStatus.PROCESSING,
+            started_at=Coalesce("started_at", Value(now)),
+        )
+    )
+    return token if claimed else None
+
+
+def _update(imported: PreventionImport, token, **values) -> None:
+    """Saves `values` (and a sign of life) if this run still holds the import."""
+    values.setdefault("heartbeat_at", timezone.now())
+    if not PreventionImport.objects.filter(pk=imported.pk, worker=token).update(**values):
+        raise TakenOver
+
+
+def is_stale(imported: PreventionImport, now: datetime.datetime | None = None) -> bool:
+    """Pending, and no run has given a sign of life for `stale_after()`."""
+    if imported.status not in _PENDING:
+        return False
+    last = imported.heartbeat_at or imported.created_at
+    return last < (now or timezone.now()) - stale_after()
+
+
+def stale_imports(now: datetime.datetime | None = None):
+    threshold = (now or timezone.now()) - stale_after()
+    return PreventionImport.objects.filter(status__in=_PENDING).filter(
+        Q(heartbeat_at__lt=threshold) | Q(heartbeat_at__isnull=True, created_at__lt=threshold)
+    )
+
+
+def resume_stale_imports(*, progress=None) -> list[PreventionImport]:
+    """Processes what is left of every interrupted import (command, daily task)."""
+    resumed = []
+    for imported in stale_imports().order_by("created_at", "pk"):
+        resumed.append(process_import(imported, progress=progress))
+    return resumed
+
+
+def _batch(imported, declarer: Declarer, batch, progress, token) -> None:
     with transaction.atomic():
         results = declarer.declare(batch)
         rejections = []
@@ -388,23 +467,33 @@ def _batch(imported, declarer: Declarer, batch, progress) -> None:
                         )
                     )
         bulk_insert(ImportRejection, rejections)
-        imported.processed_count += len(batch)
-        imported.accepted_count += counts[ACCEPTED]
-        imported.duplicate_count += counts[DUPLICATE]
-        imported.rejected_count += counts[REJECTED]
-        # Saved with the batch: the counters always say what is committed.
-        imported.save(
-            update_fields=["processed_count", "accepted_count", "duplicate_count", "rejected_count"]
-        )
+        counters = {
+            "processed_count": imported.processed_count + len(batch),
+            "accepted_count": imported.accepted_count + counts[ACCEPTED],
+            "duplicate_count": imported.duplicate_count + counts[DUPLICATE],
+            "rejected_count": imported.rejected_count + counts[REJECTED],
+        }
+        # Saved with the batch, if this run still holds the import (else all of it is
+        # undone): the counters always say what is committed, and where to resume.
+        _update(imported, token, **counters)
+    for name, value in counters.items():
+        setattr(imported, name, value)
     if progress:
         progress(len(batch))
 
 
-def _reject(imported: PreventionImport, message: str) -> PreventionImport:
-    imported.status = ImportStatus.REJECTED
+def _reject(imported: PreventionImport, token, message: str) -> PreventionImport:
+    imported.status, imported.worker = ImportStatus.REJECTED, None
     imported.error_message = message
     imported.finished_at = timezone.now()
-    imported.save(update_fields=["status", "error_message", "finished_at"])
+    _update(
+        imported,
+        token,
+        status=imported.status,
+        error_message=message,
+        finished_at=imported.finished_at,
+        worker=None,
+    )
     return imported
 
 

@@ -367,6 +367,11 @@ class PreventionImport(models.Model):
     created_at = models.DateTimeField("reçu le", default=timezone.now)
     started_at = models.DateTimeField("traitement commencé le", null=True, blank=True)
     finished_at = models.DateTimeField("traité le", null=True, blank=True)
+    # Who processes the file (a token per run) and its last sign of life, saved with each
+    # batch: a run stopped by a restart is resumed where its last batch ended, and a run
+    # that another has taken over cannot commit a batch any more (`importer`).
+    worker = models.UUIDField("traitement en cours", null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField("dernier lot enregistré le", null=True, blank=True)
 
     class Meta:
         verbose_name = "import de déclarations de prévention"

@@ -552,8 +552,14 @@ def import_detail(request, import_id):
             :REJECTIONS_SHOWN
         ]
     )
+    # A run stopped by a restart is resumed where its last batch ended (the claim in
+    # `process_import` keeps two polls from starting two runs).
+    resumed = importer.is_stale(imported)
+    if resumed:
+        importer.start_after_commit(imported)
     context = {
         "imported": imported,
+        "resumed": resumed,
         "organisation": imported.declarant,
         "summary": importer.summary(imported),
         "rejections": rejections,
