@@ -17,7 +17,7 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from passeport.ingest.accrochage.models import AccrochageSubmission, SubmissionStatus
-from passeport.ingest.accrochage.services import submit_accrochage
+from passeport.ingest.accrochage.services import resume_if_stale, submit_accrochage
 from passeport.organisations.models import Organisation
 
 from .auth import ClientCredentialsAuth
@@ -179,7 +179,9 @@ def submit(request, file: File[UploadedFile]):
     ),
 )
 def status(request, submission_id: uuid.UUID):
-    return _out(_submission(request, submission_id))
+    submission = _submission(request, submission_id)
+    resume_if_stale(submission)  # a run stopped by a restart is taken up again
+    return _out(submission)
 
 
 def _accuse(request, submission_id: uuid.UUID, fmt: str):

@@ -85,6 +85,11 @@ class AccrochageSubmission(models.Model):
     preview = models.JSONField("aperçu de l'accusé", default=dict, blank=True)
     received_at = models.DateTimeField("reçu le", default=timezone.now)
     processed_at = models.DateTimeField("traité le", null=True, blank=True)
+    # Who processes the file (a token per run) and its last sign of life, saved with each
+    # chunk: a run stopped by a restart is taken up again, and a run that another has
+    # taken over cannot commit a chunk any more (`services.process_submission`).
+    worker = models.UUIDField("traitement en cours", null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField("dernier lot enregistré le", null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="déposé par",

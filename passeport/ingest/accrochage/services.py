@@ -31,12 +31,14 @@ import os
 import re
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from itertools import islice
 
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -196,11 +198,34 @@ def _process_in_thread(pk: int) -> None:
 # --- Processing --------------------------------------------------------------------------
 
 
+# A run saves a sign of life with each chunk (seconds apart); one silent for this long
+# was stopped (server restart, killed process) and is taken up again.
+STALE_AFTER = datetime.timedelta(minutes=5)
+_PENDING = (SubmissionStatus.RECEIVED, SubmissionStatus.PROCESSING)
+
+
+def stale_after() -> datetime.timedelta:
+    return getattr(settings, "ACCROCHAGE_STALE_AFTER", STALE_AFTER)
+
+
+class TakenOver(Exception):
+    """Another run has claimed the submission: this one stops, its chunk undone."""
+
+
 def process_submission(
     submission: AccrochageSubmission, *, progress: Callable[[int], None] | None = None
 ) -> AccrochageSubmission:
-    submission.status = SubmissionStatus.PROCESSING
-    submission.save(update_fields=["status"])
+    """Processes the file, or processes it again from the start after an interruption:
+    what the interrupted run stored is found again (said CREE / MODIFIE as then, nothing
+    duplicated). Does nothing while another run is processing it (a chunk less than
+    `stale_after()` ago)."""
+    if submission.status not in _PENDING:
+        return submission
+    token = _claim(submission)
+    if token is None:
+        submission.refresh_from_db()
+        return submission
+    submission.refresh_from_db()
     storage, name = submission.source.storage, submission.source.name
 
     def open_source():
@@ -217,15 +242,23 @@ def process_submission(
     submission.save(update_fields=["id_flux", "schema_version", "passages_count"])
     run = _Run(submission, header)
     done = 0
-    for chunk in _batched(reader.passages(open_source), CHUNK_SIZE):
-        for outcome in run.process(chunk):
-            builder.add(outcome)
-        done += len(chunk)
-        # Visible to the status page while the file is processed in the background.
-        AccrochageSubmission.objects.filter(pk=submission.pk).update(processed_count=done)
-        if progress:
-            progress(len(chunk))
+    try:
+        for chunk in _batched(reader.passages(open_source), CHUNK_SIZE):
+            done += len(chunk)
+            # Saved in the chunk's transaction, if this run still holds the submission
+            # (else the chunk is undone); visible to the status page meanwhile.
+            outcomes = run.process(chunk, before_commit=_progress_saver(submission, token, done))
+            for outcome in outcomes:
+                builder.add(outcome)
+            if progress:
+                progress(len(chunk))
+    except TakenOver:
+        logger.warning("Dépôt d'accrochage %s : repris par un autre traitement", submission.pk)
+        builder.close()
+        submission.refresh_from_db()
+        return submission
     submission.processed_count = done
+    submission.worker = None
     _finish(submission, builder, header, PROCESSED)
     logger.info(
         "Dépôt d'accrochage %s (idFlux %s) : %s passages acceptés, %s rejetés",
@@ -235,6 +268,51 @@ def process_submission(
         builder.ko_count,
     )
     return submission
+
+
+def _claim(submission: AccrochageSubmission) -> uuid.UUID | None:
+    now = timezone.now()
+    token = uuid.uuid4()
+    claimed = (
+        AccrochageSubmission.objects.filter(pk=submission.pk, status__in=_PENDING)
+        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - stale_after()))
+        .update(worker=token, heartbeat_at=now, status=SubmissionStatus.PROCESSING)
+    )
+    return token if claimed else None
+
+
+def _progress_saver(submission, token, done: int) -> Callable[[], None]:
+    def save() -> None:
+        if not AccrochageSubmission.objects.filter(pk=submission.pk, worker=token).update(
+            processed_count=done, heartbeat_at=timezone.now()
+        ):
+            raise TakenOver
+
+    return save
+
+
+def is_stale(submission: AccrochageSubmission, now: datetime.datetime | None = None) -> bool:
+    """Pending, and no run has given a sign of life for `stale_after()`."""
+    if submission.status not in _PENDING:
+        return False
+    last = submission.heartbeat_at or submission.received_at
+    return last < (now or timezone.now()) - stale_after()
+
+
+def stale_submissions(now: datetime.datetime | None = None):
+    threshold = (now or timezone.now()) - stale_after()
+    return AccrochageSubmission.objects.filter(status__in=_PENDING).filter(
+        Q(heartbeat_at__lt=threshold) | Q(heartbeat_at__isnull=True, received_at__lt=threshold)
+    )
+
+
+def resume_if_stale(submission: AccrochageSubmission) -> bool:
+    """Takes up an interrupted submission in the background (its page or the API's
+    status was read); True if so."""
+    if not is_stale(submission):
+        return False
+    transaction.on_commit(lambda: start_background(submission.pk))
+    return True
 
 
 def _batched(iterable: Iterable, size: int):
@@ -375,7 +453,9 @@ class _Run:
             )
         return _Certification(kind, code, fiche, must_check_period=True)
 
-    def process(self, passages: list[reader.Passage]) -> list[Outcome]:
+    def process(self, passages: list[reader.Passage], before_commit=None) -> list[Outcome]:
+        """The chunk's outcomes, stored in one transaction; `before_commit()` runs last in
+        it (it may raise to undo the chunk)."""
         ids = [passage.id_technique for passage in passages]
         with transaction.atomic():
             # One file of a certifier at a time: two files re-sending the same passage
@@ -398,6 +478,8 @@ class _Run:
             outcomes = [self._one(passage, known) for passage in passages]
             records.store_many(self.new_records, actor=self.actor)
             bulk_insert(AccrochagePassage, self.new_rows)
+            if before_commit is not None:
+                before_commit()
         return outcomes
 
     def _prepare_matches(self, passages: list[reader.Passage]) -> None:
@@ -551,6 +633,9 @@ class _Run:
             and existing.content_digest == digest
             and existing.person_id == person.pk
         ):
+            if existing.last_submission_id == self.submission.pk:
+                # Stored by this very file's interrupted run: said as it was then.
+                return (CREATED if current.version == 1 else REVISED), ""
             return UNCHANGED, ""
         provenance = records.Provenance(
             SourceKind.ACCROCHAGE,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from passeport.ingest.accrochage.models import AccrochageSubmission
-from passeport.ingest.accrochage.services import submit_accrochage, sync_max_bytes
+from passeport.ingest.accrochage.services import resume_if_stale, submit_accrochage, sync_max_bytes
 from passeport.organisations.models import Organisation
 
 from .forms import AccrochageUploadForm
@@ -113,6 +113,8 @@ def submission_detail(request, submission):
     submission = _submission(request, submission)
     context = {
         "submission": submission,
+        # A run stopped by a restart is taken up again (one run only: see the claim).
+        "resumed": resume_if_stale(submission),
         "organisation": submission.certifier,
         "status_url": reverse("certifier:submission", args=[submission.public_id]),
     }
