@@ -9,21 +9,14 @@ revoked PDF is answered "révoqué", not "inconnu".
 
 import uuid
 
-from django.conf import settings
-from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import models
+
+from passeport.core.storage import private_storage
 
 
 def documents_storage():
-    """Where issued PDFs are kept: never a public media folder. A `STORAGES["documents"]`
-    entry wins; a plain file-system default becomes a private folder under VAR_DIR; any
-    other default (in-memory in tests, an object store in production) is used as is."""
-    if "documents" in settings.STORAGES:
-        return storages["documents"]
-    backend = settings.STORAGES.get("default", {}).get("BACKEND", "")
-    if backend == "django.core.files.storage.FileSystemStorage":
-        return FileSystemStorage(location=settings.VAR_DIR / "documents")
-    return default_storage
+    """Where issued PDFs are kept (`core.storage.private_storage`)."""
+    return private_storage("documents")
 
 
 def _upload_to(instance, filename):

@@ -360,7 +360,7 @@ def _apply(
     targets = []
     for line, checked in zip(lines, checked_lines, strict=True):
         record = _current_record(line)
-        built = declarer._record(checked, records.Provenance(record.source_kind, now), 0)
+        built = declarer.record_for(checked, records.Provenance(record.source_kind, now), 0)
         record_changes = {
             name: getattr(built, name)
             for name in RECORD_CONTENT_FIELDS

@@ -15,10 +15,11 @@ The passport entry itself is a `records.PreventionTraining` (written only throug
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+from passeport.core.storage import private_storage
 
 from .enums import (
     AwardMode,
@@ -36,14 +37,8 @@ MAX_TRAINEES_PER_DECLARATION = 500
 
 
 def prevention_storage():
-    """Where imported files are kept: never a public media folder (same rule as
-    `ingest.accrochage.models.accrochage_storage`)."""
-    if "prevention" in settings.STORAGES:
-        return storages["prevention"]
-    backend = settings.STORAGES.get("default", {}).get("BACKEND", "")
-    if backend == "django.core.files.storage.FileSystemStorage":
-        return FileSystemStorage(location=settings.VAR_DIR / "prevention")
-    return default_storage
+    """Where imported files are kept (`core.storage.private_storage`)."""
+    return private_storage("prevention")
 
 
 def _upload_to(instance, filename):

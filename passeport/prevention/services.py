@@ -216,7 +216,7 @@ class Declarer:
                 )
                 continue
             declarations[line.declaration_id] = (declaration, count + 1)
-            record = self._record(line, provenance, outcome.line)
+            record = self.record_for(line, provenance, outcome.line)
             result.status, result.declaration = ACCEPTED, declaration
             accepted.append((result, line, record, digest))
 
@@ -328,7 +328,9 @@ class Declarer:
             )
         return self._catalogue_kinds[training]
 
-    def _record(self, line: CheckedLine, provenance, number: int) -> PreventionTraining:
+    def record_for(self, line: CheckedLine, provenance, number: int) -> PreventionTraining:
+        """The unsaved passport record of a checked line (`lifecycle` builds a correction's
+        values with it too): validity end from the catalogue when none is declared."""
         training = line.training
         kind = self._catalogue_kind(training)
         valid_until = line.valid_until

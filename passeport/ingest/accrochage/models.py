@@ -8,26 +8,18 @@ a re-sent file change nothing and a re-sent passage with new content a revision.
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+
+from passeport.core.storage import private_storage
 
 __all__ = ["AccrochagePassage", "AccrochageSubmission", "PassageStatus", "SubmissionStatus"]
 
 
 def accrochage_storage():
-    """Where received files and accusés are kept: never a public media folder.
-
-    A `STORAGES["accrochage"]` entry wins; otherwise a plain file-system default storage
-    is replaced by a private folder under VAR_DIR; any other default (in-memory in tests,
-    an object store in production) is used as is."""
-    if "accrochage" in settings.STORAGES:
-        return storages["accrochage"]
-    backend = settings.STORAGES.get("default", {}).get("BACKEND", "")
-    if backend == "django.core.files.storage.FileSystemStorage":
-        return FileSystemStorage(location=settings.VAR_DIR / "accrochage")
-    return default_storage
+    """Where received files and accusés are kept (`core.storage.private_storage`)."""
+    return private_storage("accrochage")
 
 
 def _upload_to(instance, filename):
