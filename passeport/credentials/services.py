@@ -74,6 +74,14 @@ def refusal(record) -> str | None:
         return "Seule une donnée garantie devient une attestation numérique vérifiable."
     if record.status not in (RecordStatus.ACTIVE, RecordStatus.EXPIRED):
         return "Cette version a été corrigée ou annulée : seule la version en vigueur est émise."
+    valid_until = getattr(record, "valid_until", None)
+    if valid_until is not None and valid_until < timezone.localdate():
+        # Its `exp` would be in the past: every verifier would refuse it at once.
+        return (
+            f"Cette entrée n'est plus valide depuis le {valid_until:%d/%m/%Y} : une "
+            "attestation numérique émise aujourd'hui serait déjà expirée. Le document PDF "
+            "qui la mentionne reste disponible."
+        )
     return None
 
 

@@ -1,9 +1,11 @@
 """Records of every issuable kind, a holder and their client, a wallet key."""
 
+import contextlib
 import datetime
 
 import factory
 import pytest
+from django.utils import timezone
 from jwcrypto.jwk import JWK
 
 from passeport.records import models as records
@@ -93,3 +95,18 @@ def issuable(training, certification, prevention, employment):
 @pytest.fixture
 def wallet_key():
     return JWK.generate(kty="EC", crv="P-256")
+
+
+@pytest.fixture
+def issued_in_2021(monkeypatch):
+    """Issues as on 1 December 2021: a credential for a validity that ended since (today,
+    issuance refuses a record whose validity has already ended)."""
+
+    @contextlib.contextmanager
+    def as_of():
+        instant = datetime.datetime(2021, 12, 1, 12, tzinfo=datetime.UTC)
+        with monkeypatch.context() as patch:
+            patch.setattr(timezone, "now", lambda: instant)
+            yield
+
+    return as_of

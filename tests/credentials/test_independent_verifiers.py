@@ -60,7 +60,7 @@ def test_every_valid_sd_jwt_passes(client, issuable):
     assert "nir" not in json.dumps(answers).lower()
 
 
-def test_sd_jwt_failures(client, training, holder):
+def test_sd_jwt_failures(client, training, holder, issued_in_2021):
     _, good = services.issue_sd_jwt(training, actor=ACTOR)
     tampered = _tamper_payload(good)
     tampered_disclosure = _tamper_disclosure(good)
@@ -86,7 +86,8 @@ def test_sd_jwt_failures(client, training, holder):
         valid_from=datetime.date(2020, 1, 7),
         valid_until=datetime.date(2022, 1, 7),
     )
-    _, expired = services.issue_sd_jwt(expired_record, actor=ACTOR)
+    with issued_in_2021():
+        _, expired = services.issue_sd_jwt(expired_record, actor=ACTOR)
 
     revoked_issuance, revoked = services.issue_sd_jwt(training, actor=ACTOR)
     services.revoke(revoked_issuance, actor=ACTOR, reason="test")
@@ -163,7 +164,7 @@ def _rogue_sign(document: dict, private_key, verification_method: str) -> dict:
     return {**document, "proof": {**proof, "proofValue": value}}
 
 
-def test_open_badge_failures(client, training, holder):
+def test_open_badge_failures(client, training, holder, issued_in_2021):
     _, good = services.issue_open_badge(training, actor=ACTOR)
 
     tampered = copy.deepcopy(good)
@@ -188,7 +189,8 @@ def test_open_badge_failures(client, training, holder):
         valid_from=datetime.date(2020, 1, 7),
         valid_until=datetime.date(2022, 1, 7),
     )
-    _, expired = services.issue_open_badge(expired_record, actor=ACTOR)
+    with issued_in_2021():
+        _, expired = services.issue_open_badge(expired_record, actor=ACTOR)
 
     revoked_issuance, revoked = services.issue_open_badge(training, actor=ACTOR)
     services.revoke(revoked_issuance, actor=ACTOR, reason="test")

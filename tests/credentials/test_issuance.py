@@ -1,16 +1,20 @@
 """What an SD-JWT VC and an Open Badges 3.0 credential contain, and what is refused."""
 
+import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
 from passeport.credentials import jsonld, keys, services, statuslists
 from passeport.credentials.models import Issuance, IssuedFormat
 from passeport.journal.actors import Actor
 from passeport.journal.models import JournalEntry
 from passeport.records import services as records
+from tests.factories import PreventionTrainingFactory
 
 pytestmark = pytest.mark.django_db
+
 ACTOR = Actor.system("tests")
 
 
@@ -130,3 +134,21 @@ def test_credentials_for_gives_both_files_and_journals(training):
     journaled = JournalEntry.objects.filter(action="credential.issued")
     assert set(journaled.values_list("object_id", flat=True)) == {str(i.public_id) for i in issued}
     assert all(entry.person_id == training.person_id for entry in journaled)
+
+
+def test_a_record_whose_validity_has_ended_is_not_issued(holder):
+    record = PreventionTrainingFactory(
+        person=holder.person,
+        start_date=datetime.date(2020, 1, 6),
+        end_date=datetime.date(2020, 1, 7),
+        valid_from=datetime.date(2020, 1, 7),
+        valid_until=datetime.date(2022, 1, 7),
+    )
+    assert "n'est plus valide depuis le 07/01/2022" in services.refusal(record)
+    with pytest.raises(services.IssuanceError):
+        services.issue_sd_jwt(record, actor=ACTOR)
+    # A document mentions it without attaching a credential (its exp would be past).
+    assert services.credentials_for_many([record], actor=ACTOR) == [[]]
+    # Valid until today: still issued (its exp is tomorrow, 00:00 in Paris).
+    record.valid_until = timezone.localdate()
+    assert services.refusal(record) is None

@@ -79,7 +79,7 @@ def test_sd_jwt_refusals(training, holder):
     assert not verification.verify_sd_jwt("bonjour").ok
 
 
-def test_expired_sd_jwt(holder):
+def test_expired_sd_jwt(holder, issued_in_2021):
     record = PreventionTrainingFactory(
         person=holder.person,
         start_date=datetime.date(2020, 1, 6),
@@ -87,7 +87,8 @@ def test_expired_sd_jwt(holder):
         valid_from=datetime.date(2020, 1, 7),
         valid_until=datetime.date(2022, 1, 7),
     )
-    _, credential = services.issue_sd_jwt(record, actor=ACTOR)
+    with issued_in_2021():
+        _, credential = services.issue_sd_jwt(record, actor=ACTOR)
     assert "07/01/2022" in _failed(verification.verify_sd_jwt(credential), "expiry")
 
 
@@ -140,6 +141,20 @@ def test_valid_open_badge(certification):
     assert verdict.claims["achievement"] == certification.title
 
 
+def test_expired_open_badge(holder, issued_in_2021):
+    # Issued in 2021 with a key of 2021 (a key is checked to be valid when it signed).
+    expired_record = PreventionTrainingFactory(
+        person=holder.person,
+        start_date=datetime.date(2020, 1, 6),
+        end_date=datetime.date(2020, 1, 7),
+        valid_from=datetime.date(2020, 1, 7),
+        valid_until=datetime.date(2022, 1, 7),
+    )
+    with issued_in_2021():
+        _, expired = services.issue_open_badge(expired_record, actor=ACTOR)
+    assert "Expiré" in _failed(verification.verify_open_badge(expired), "expiry")
+
+
 def test_open_badge_refusals(training, holder):
     issuance, badge = services.issue_open_badge(training, actor=ACTOR)
     tampered = copy.deepcopy(badge)
@@ -174,15 +189,6 @@ def test_open_badge_refusals(training, holder):
     services.suspend(suspended_issuance, actor=ACTOR, reason="test")
     assert "Suspendu" in _failed(verification.verify_open_badge(suspended), "status")
 
-    expired_record = PreventionTrainingFactory(
-        person=holder.person,
-        start_date=datetime.date(2020, 1, 6),
-        end_date=datetime.date(2020, 1, 7),
-        valid_from=datetime.date(2020, 1, 7),
-        valid_until=datetime.date(2022, 1, 7),
-    )
-    _, expired = services.issue_open_badge(expired_record, actor=ACTOR)
-    assert "Expiré" in _failed(verification.verify_open_badge(expired), "expiry")
     assert not verification.verify_open_badge("{pas du json").ok
 
 
