@@ -130,16 +130,8 @@ def _process_in_thread(pk: int) -> None:
     try:
         process_import(PreventionImport.objects.get(pk=pk))
     except Exception:
+        # `process_import` has said it on the status page.
         logger.exception("Import de prévention %s : échec du traitement", pk)
-        PreventionImport.objects.filter(pk=pk).update(
-            status=ImportStatus.REJECTED,
-            finished_at=timezone.now(),
-            error_message=(
-                "Erreur interne pendant le traitement. Les lignes déjà acceptées sont "
-                "enregistrées ; le fichier peut être importé à nouveau sans risque : elles "
-                "ne seront pas déclarées deux fois."
-            ),
-        )
     finally:
         connection.close()
 
@@ -347,10 +339,35 @@ def process_import(
     if imported.status not in _PENDING:  # refused on receipt (too big), or done
         return imported
     token = _claim(imported)
+    imported.refresh_from_db()
     if token is None:
+        return imported
+    try:
+        return _process(imported, token, progress, batch_size)
+    except TakenOver:
+        logger.warning("Import de prévention %s : repris par un autre traitement", imported.pk)
         imported.refresh_from_db()
         return imported
-    imported.refresh_from_db()
+    except Exception:
+        # Said on the status page (if this run still holds the import); what was
+        # accepted stays. A killed process raises nothing here: it is resumed instead.
+        PreventionImport.objects.filter(pk=imported.pk, worker=token).update(
+            status=ImportStatus.REJECTED,
+            worker=None,
+            finished_at=timezone.now(),
+            error_message=INTERNAL_ERROR,
+        )
+        raise
+
+
+INTERNAL_ERROR = (
+    "Erreur interne pendant le traitement. Les lignes déjà acceptées sont enregistrées ; le "
+    "fichier peut être importé à nouveau sans risque : elles ne seront pas déclarées deux "
+    "fois."
+)
+
+
+def _process(imported: PreventionImport, token, progress, batch_size) -> PreventionImport:
     source = Source(imported)
     try:
         total = source.scan()
@@ -382,10 +399,6 @@ def process_import(
             _batch(imported, declarer, batch, progress, token)
     except FileRejected as rejected:  # an unreadable part past the scan (should not happen)
         return _reject(imported, token, rejected.message)
-    except TakenOver:
-        logger.warning("Import de prévention %s : repris par un autre traitement", imported.pk)
-        imported.refresh_from_db()
-        return imported
     imported.status, imported.worker = ImportStatus.DONE, None
     imported.finished_at = timezone.now()
     _update(imported, token, status=imported.status, finished_at=imported.finished_at, worker=None)

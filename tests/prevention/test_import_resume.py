@@ -151,3 +151,27 @@ def test_resume_command(referentials, provider, employer, persons, monkeypatch):
     assert "3 ligne(s) acceptée(s)" in out.getvalue() and "1 import(s) repris" in out.getvalue()
     call_command("resume_prevention_imports", stdout=(out := io.StringIO()))
     assert "0 import(s) repris" in out.getvalue()
+
+
+def test_an_internal_error_is_said_and_keeps_what_was_accepted(
+    referentials, provider, employer, persons, monkeypatch
+):
+    imported = _received(persons, employer, provider)
+    real, calls = importer.Declarer.declare, []
+
+    def declare(self, rows):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("panne")
+        return real(self, rows)
+
+    monkeypatch.setattr(importer.Declarer, "declare", declare)
+    with pytest.raises(RuntimeError):
+        importer.process_import(imported, batch_size=2)
+
+    stored = PreventionImport.objects.get(pk=imported.pk)
+    assert stored.status == ImportStatus.REJECTED and stored.worker is None
+    assert stored.error_message == importer.INTERNAL_ERROR
+    assert (stored.processed_count, stored.accepted_count) == (2, 2)
+    assert PreventionTraining.objects.count() == 2
+    assert not importer.is_stale(stored)  # said, not resumed again and again

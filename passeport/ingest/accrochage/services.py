@@ -182,15 +182,8 @@ def _process_in_thread(pk: int) -> None:
     try:
         process_submission(AccrochageSubmission.objects.get(pk=pk))
     except Exception:
+        # `process_submission` has said it on the status page.
         logger.exception("Dépôt d'accrochage %s : échec du traitement", pk)
-        AccrochageSubmission.objects.filter(pk=pk).update(
-            status=SubmissionStatus.REJECTED,
-            processed_at=timezone.now(),
-            error_message=(
-                "Erreur interne pendant le traitement. Le fichier peut être déposé à nouveau "
-                "sans risque : les passages déjà enregistrés ne sont pas dupliqués."
-            ),
-        )
     finally:
         connection.close()
 
@@ -222,10 +215,34 @@ def process_submission(
     if submission.status not in _PENDING:
         return submission
     token = _claim(submission)
+    submission.refresh_from_db()
     if token is None:
+        return submission
+    try:
+        return _process(submission, token, progress)
+    except TakenOver:
+        logger.warning("Dépôt d'accrochage %s : repris par un autre traitement", submission.pk)
         submission.refresh_from_db()
         return submission
-    submission.refresh_from_db()
+    except Exception:
+        # Said on the status page (if this run still holds the file). A killed process
+        # raises nothing here: its file is taken up again instead.
+        AccrochageSubmission.objects.filter(pk=submission.pk, worker=token).update(
+            status=SubmissionStatus.REJECTED,
+            worker=None,
+            processed_at=timezone.now(),
+            error_message=INTERNAL_ERROR,
+        )
+        raise
+
+
+INTERNAL_ERROR = (
+    "Erreur interne pendant le traitement. Le fichier peut être déposé à nouveau sans "
+    "risque : les passages déjà enregistrés ne sont pas dupliqués."
+)
+
+
+def _process(submission, token, progress) -> AccrochageSubmission:
     storage, name = submission.source.storage, submission.source.name
 
     def open_source():
@@ -252,11 +269,9 @@ def process_submission(
                 builder.add(outcome)
             if progress:
                 progress(len(chunk))
-    except TakenOver:
-        logger.warning("Dépôt d'accrochage %s : repris par un autre traitement", submission.pk)
+    except BaseException:
         builder.close()
-        submission.refresh_from_db()
-        return submission
+        raise
     submission.processed_count = done
     submission.worker = None
     _finish(submission, builder, header, PROCESSED)

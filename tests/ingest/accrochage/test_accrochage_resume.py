@@ -124,3 +124,24 @@ def test_the_status_page_takes_it_up(
     done = AccrochageSubmission.objects.get()
     assert (done.status, done.ok_count, done.ko_count) == (SubmissionStatus.PROCESSED, 2, 1)
     assert not services.is_stale(done)
+
+
+def test_an_internal_error_is_said(certifier, fiches, persons, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK_SIZE", 1)
+    real, calls = services._Run.process, []
+
+    def process(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("panne")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(services._Run, "process", process)
+    with pytest.raises(RuntimeError):
+        services.submit_accrochage(
+            io.BytesIO(HANDWRITTEN.read_bytes()), certifier=certifier, file_name="flux.xml"
+        )
+    submission = AccrochageSubmission.objects.get()
+    assert submission.status == SubmissionStatus.REJECTED and submission.worker is None
+    assert submission.error_message == services.INTERNAL_ERROR
+    assert Certification.objects.count() == 1  # the first chunk stays
