@@ -273,7 +273,6 @@ def _process(submission, token, progress) -> AccrochageSubmission:
         builder.close()
         raise
     submission.processed_count = done
-    submission.worker = None
     _finish(submission, builder, header, PROCESSED)
     logger.info(
         "Dépôt d'accrochage %s (idFlux %s) : %s passages acceptés, %s rejetés",
@@ -370,6 +369,7 @@ def _finish(submission, builder, header, status, message="") -> AccrochageSubmis
     submission.ok_count, submission.ko_count = builder.ok_count, builder.ko_count
     submission.preview = builder.preview
     submission.processed_at = now
+    submission.worker = None  # finished: no run holds it any more
     submission.save()
     builder.close()
     return submission
