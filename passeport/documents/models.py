@@ -112,6 +112,10 @@ class GeneratedDocument(models.Model):
     attachments = models.JSONField("pièces jointes", default=list, blank=True)
     seal_fingerprint = models.CharField("certificat du cachet (SHA-256)", max_length=95, blank=True)
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
+    # Which rendering run holds the document (a token per run) and its last step: a run
+    # stopped by a restart is started again; one taken over saves nothing more.
+    worker = models.UUIDField("fabrication en cours", null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField("dernière étape le", null=True, blank=True)
     issued_at = models.DateTimeField("émis le", null=True, blank=True)
     revoked_at = models.DateTimeField("révoqué le", null=True, blank=True)
 

@@ -9,14 +9,16 @@ SHA-256: the public verifier recognises the file by it.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
 import threading
+import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -198,17 +200,49 @@ def _render_in_thread(pk: int) -> None:
     try:
         render_document(GeneratedDocument.objects.get(pk=pk))
     except Exception:
+        # `render_document` has said it on the document's page.
         logger.exception("Document %s : échec de la fabrication", pk)
-        GeneratedDocument.objects.filter(pk=pk).update(
-            status=DocumentStatus.FAILED,
-            step="",
-            error_message=(
-                "Le document n'a pas pu être fabriqué. Réessayez ; si l'erreur persiste, "
-                "contactez le support."
-            ),
-        )
     finally:
         connection.close()
+
+
+RENDER_FAILED = (
+    "Le document n'a pas pu être fabriqué. Réessayez ; si l'erreur persiste, contactez le support."
+)
+# A rendering takes a second or less; one silent for this long was stopped (restart).
+STALE_AFTER = datetime.timedelta(minutes=2)
+_PENDING = (DocumentStatus.PENDING, DocumentStatus.RENDERING)
+
+
+class TakenOver(Exception):
+    """Another run renders the document: this one stops and saves nothing more."""
+
+
+def is_stale(document: GeneratedDocument, now: datetime.datetime | None = None) -> bool:
+    """Pending, and no rendering step for `STALE_AFTER`: its run died with the server."""
+    if document.status not in _PENDING or document.revoked_at is not None:
+        return False
+    last = document.heartbeat_at or document.created_at
+    return last < (now or timezone.now()) - STALE_AFTER
+
+
+def restart_if_stale(document: GeneratedDocument) -> bool:
+    """Starts the rendering again after a restart killed it (its page was read)."""
+    if not is_stale(document):
+        return False
+    transaction.on_commit(lambda: start_background(document.pk))
+    return True
+
+
+def _claim(document: GeneratedDocument) -> uuid.UUID | None:
+    now = timezone.now()
+    token = uuid.uuid4()
+    claimed = (
+        GeneratedDocument.objects.filter(pk=document.pk, status__in=_PENDING)
+        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALE_AFTER))
+        .update(worker=token, heartbeat_at=now, status=DocumentStatus.RENDERING)
+    )
+    return token if claimed else None
 
 
 def _render_inline(pk: int) -> None:
@@ -218,9 +252,10 @@ def _render_inline(pk: int) -> None:
 
 def _progress(document: GeneratedDocument, percent: int, step: str) -> None:
     document.progress, document.step = percent, step
-    GeneratedDocument.objects.filter(pk=document.pk).update(
-        status=DocumentStatus.RENDERING, progress=percent, step=step
-    )
+    if not GeneratedDocument.objects.filter(pk=document.pk, worker=document.worker).update(
+        status=DocumentStatus.RENDERING, progress=percent, step=step, heartbeat_at=timezone.now()
+    ):
+        raise TakenOver
 
 
 def verification_url(document: GeneratedDocument) -> str:
@@ -238,6 +273,28 @@ def issued_credentials(records: list[Record], *, actor: Actor) -> list[list]:
 
 
 def render_document(document: GeneratedDocument) -> GeneratedDocument:
+    """Renders and seals the PDF, unless another run is rendering it (a step less than
+    `STALE_AFTER` ago). A failure is said on the document's page."""
+    if document.status not in _PENDING:
+        return document
+    token = _claim(document)
+    document.refresh_from_db()
+    if token is None:
+        return document
+    try:
+        return _render(document)
+    except TakenOver:
+        logger.warning("Document %s : fabriqué par un autre traitement", document.pk)
+        document.refresh_from_db()
+        return document
+    except Exception:
+        GeneratedDocument.objects.filter(pk=document.pk, worker=token).update(
+            status=DocumentStatus.FAILED, step="", worker=None, error_message=RENDER_FAILED
+        )
+        raise
+
+
+def _render(document: GeneratedDocument) -> GeneratedDocument:
     person = document.person
     actor = _actor(document)
     today = timezone.localdate()
@@ -281,6 +338,7 @@ def render_document(document: GeneratedDocument) -> GeneratedDocument:
     _progress(document, 80, "Scellement électronique")
     seal = current_seal()
     sealed = seal_pdf(pdf, reason=f"{document.get_kind_display()} émis par Passeport", seal=seal)
+    _progress(document, 95, "Enregistrement")  # still this run's (else TakenOver)
     document.sha256 = hashlib.sha256(sealed).hexdigest()
     document.size = len(sealed)
     document.file.save(document.filename(), ContentFile(sealed), save=False)
@@ -291,6 +349,7 @@ def render_document(document: GeneratedDocument) -> GeneratedDocument:
     document.seal_fingerprint = seal.fingerprint
     document.issued_at = issued_at
     document.status, document.progress, document.step = DocumentStatus.READY, 100, ""
+    document.worker = None
     document.save()
     journal.log(
         journal.Event(

@@ -263,6 +263,8 @@ def document(request, public_id):
     issued = _document_or_404(request, public_id)
     context = {
         "document": issued,
+        # A rendering stopped by a restart is started again (one run only: see the claim).
+        "restarted": documents.restart_if_stale(issued),
         "status_url": reverse("holder:document", args=[issued.public_id]),
         "verify_url": documents.verification_url(issued),
     }
