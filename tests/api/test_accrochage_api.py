@@ -119,7 +119,10 @@ def test_accuse_is_409_while_processing(client, certifier, holders, settings):
 
 
 def test_no_token_unknown_or_expired_token_is_401(client, certifier, holders):
-    assert _post(client, {}).status_code == 401
+    refused = _post(client, {})
+    assert refused.status_code == 401
+    assert refused.json()["detail"].startswith("Authentification requise : jeton absent")
+    assert refused["WWW-Authenticate"] == 'Bearer realm="passeport"'
     assert _post(client, {"Authorization": "Bearer inconnu"}).status_code == 401
     auth = _token(certifier)
     body = _post(client, auth).json()
