@@ -2,9 +2,8 @@
 
 from django.db import transaction
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
 
-from . import oauth, v1
+from . import errors, oauth, v1
 
 api = NinjaAPI(
     title="Passeport — API des logiciels déclarants",
@@ -17,26 +16,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 
-
-@api.exception_handler(AuthenticationError)
-def _unauthenticated(request, exc):
-    """Ninja's own answer is `{"detail": "Unauthorized"}`, in English and without the
-    RFC 6750 challenge."""
-    response = api.create_response(
-        request,
-        {
-            "detail": (
-                "Authentification requise : jeton absent, inconnu ou expiré. Obtenez un "
-                "jeton par POST /api/oauth/token, puis envoyez « Authorization: Bearer "
-                "<jeton> »."
-            )
-        },
-        status=401,
-    )
-    response["WWW-Authenticate"] = 'Bearer realm="passeport"'
-    return response
-
-
+errors.install(api)
 api.add_router("/oauth", oauth.router)
 api.add_router("/v1", v1.router)
 api.add_router("/v1/accrochage", "passeport.api.accrochage.router")
