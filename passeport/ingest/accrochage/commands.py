@@ -65,15 +65,15 @@ class IngestCommand(BaseCommand):
                 raise CommandError(f"Aucun certificateur de SIRET {siret}.")
             return organisation
         try:
-            header = reader.scan(str(path))
+            id_client = reader.certifier_id_client(str(path))
         except reader.FileRejected as rejected:
             raise CommandError(f"Fichier rejeté : {rejected.message}") from None
         organisation = Organisation.objects.filter(
-            certifier_id_client=header.certifier_id_client, is_certifier=True
+            certifier_id_client=id_client, is_certifier=True
         ).first()
         if organisation is None:
             raise CommandError(
-                f"Aucun certificateur d'idClient {header.certifier_id_client} : précisez "
+                f"Aucun certificateur d'idClient {id_client or '(absent)'} : précisez "
                 "--certifier SIRET."
             )
         return organisation

@@ -363,6 +363,34 @@ def passages(open_source) -> Iterator[Passage]:
             raise FileRejected(f"le fichier n'a pas pu être relu : {error.msg}") from None
 
 
+def certifier_id_client(open_source) -> str:
+    """The certifier's idClient from the file's header (empty if none), reading only up
+    to it: the command finds the depositor without a validating pass over the whole file
+    (the processing's own `scan` validates it)."""
+    path: list[str] = []
+    with _opened(open_source) as source:
+        try:
+            for event, element in _iterparse(source, validate=False):
+                name = _local(element.tag)
+                if event == "start":
+                    if not path:
+                        _refuse_doctype(element)
+                    if name in ("certification", "passageCertification"):
+                        return ""  # past the header
+                    path.append(name)
+                    continue
+                path.pop()
+                if name == "idClient" and path and path[-1] == "certificateur":
+                    return (element.text or "").strip()
+        except etree.XMLSyntaxError as error:
+            reason = str(error).replace("{" + NS + "}", "")
+            raise FileRejected(
+                f"le fichier n'est pas un XML bien formé : {reason}",
+                getattr(error, "lineno", None),
+            ) from None
+    return ""
+
+
 class _opened:
     def __init__(self, open_source):
         self.open_source = open_source
