@@ -206,6 +206,18 @@ def _render_in_thread(pk: int) -> None:
         connection.close()
 
 
+RENDERED_FIELDS = [
+    "sha256",
+    "size",
+    "file",
+    "attachments",
+    "seal_fingerprint",
+    "issued_at",
+    "status",
+    "progress",
+    "step",
+    "worker",
+]
 RENDER_FAILED = (
     "Le document n'a pas pu être fabriqué. Réessayez ; si l'erreur persiste, contactez le support."
 )
@@ -350,7 +362,13 @@ def _render(document: GeneratedDocument) -> GeneratedDocument:
     document.issued_at = issued_at
     document.status, document.progress, document.step = DocumentStatus.READY, 100, ""
     document.worker = None
-    document.save()
+    # Only what rendering sets: a revocation saved meanwhile must not be undone.
+    document.save(update_fields=RENDERED_FIELDS)
+    if GeneratedDocument.objects.filter(pk=document.pk, revoked_at__isnull=False).exists():
+        document.file.delete(save=False)  # revoked while it was being rendered
+        GeneratedDocument.objects.filter(pk=document.pk).update(file="")
+        document.refresh_from_db()
+        return document
     journal.log(
         journal.Event(
             actor,

@@ -71,3 +71,25 @@ def test_a_rendering_error_is_said(
     assert document.status == DocumentStatus.FAILED
     assert document.error_message == documents.RENDER_FAILED and document.worker is None
     assert not documents.is_stale(document)
+
+
+def test_a_revocation_during_rendering_is_not_undone(
+    holder, published, monkeypatch, django_capture_on_commit_callbacks
+):
+    real = documents.seal_pdf
+
+    def seal_then_revoked(*args, **kwargs):
+        sealed = real(*args, **kwargs)
+        # The holder revokes the document while it is being rendered.
+        documents.revoke_document(GeneratedDocument.objects.get(), actor=Actor.for_user(holder))
+        return sealed
+
+    monkeypatch.setattr(documents, "seal_pdf", seal_then_revoked)
+    with django_capture_on_commit_callbacks(execute=True):
+        documents.request_document(
+            holder.person, kind="cv", records=published, title="CV", actor=Actor.for_user(holder)
+        )
+    document = GeneratedDocument.objects.get()
+    assert document.revoked_at is not None
+    assert not document.file and not document.is_downloadable
+    assert document.sha256  # the verifier answers "révoqué" for this file
