@@ -72,12 +72,18 @@ def reload(selections: list) -> tuple[int, float, float]:
     return total, elapsed, with_schema
 
 
-def with_schema_text(seconds: float, with_schema: float) -> str:
+def with_schema(seconds: float, with_schema: float) -> dict:
+    """Prints the second baseline next to the measured `seconds`; returns its figures for
+    the results file."""
     ratio = seconds / with_schema if with_schema else float("nan")
-    return (
+    print(
         f"chargement des mêmes lignes dans des copies avec index et contraintes : "
         f"{with_schema:.1f} s — traitement = {ratio:.1f} × ce chargement"
     )
+    return {
+        "schema_load_s": round(with_schema, 2),
+        "ratio_to_schema_load": round(ratio, 2) if with_schema else None,
+    }
 
 
 def _create_copy(cursor, vendor: str, table: str, copy: str, *, schema: bool) -> None:

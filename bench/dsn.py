@@ -103,7 +103,7 @@ def run(url, manage, options):
         f"chargement brut des mêmes {bare['rows']:,} lignes : {bare['seconds']:.1f} s "
         f"— ingest_dsn = {ratio:.1f} × le chargement brut"
     )
-    print(_bare.with_schema_text(big["seconds"], bare["with_schema"]))
+    schema = _bare.with_schema(big["seconds"], bare["with_schema"])
     again = _step(url, "ingest", str(files[individuals]))
     unchanged = again["totals"]["periodes_inchangees"]
     print(
@@ -121,10 +121,7 @@ def run(url, manage, options):
         "bare_rows": bare["rows"],
         "bare_load_s": round(bare["seconds"], 2),
         "ratio_to_bare": round(ratio, 2),
-        "schema_load_s": round(bare["with_schema"], 2),
-        "ratio_to_schema_load": round(big["seconds"] / bare["with_schema"], 2)
-        if bare["with_schema"]
-        else None,
+        **schema,
         "peak_rss_mb_small": round(first["peak_rss_mb"]),
         "peak_rss_mb_large": round(big["peak_rss_mb"]),
         "small_individuals": small,

@@ -29,7 +29,7 @@ def run(url, manage, options):
         f"chargement brut des mêmes {rows:,} lignes : {bare:.1f} s "
         f"— seed_demo = {ratio:.1f} × le chargement brut"
     )
-    print(_bare.with_schema_text(seconds, with_schema))
+    schema = _bare.with_schema(seconds, with_schema)
     return {
         "load_referentials_s": round(referentials, 2),
         "seed_demo_holders": options.holders,
@@ -38,6 +38,5 @@ def run(url, manage, options):
         "bare_rows": rows,
         "bare_load_s": round(bare, 2),
         "ratio_to_bare": round(ratio, 2),
-        "schema_load_s": round(with_schema, 2),
-        "ratio_to_schema_load": round(seconds / with_schema, 2) if with_schema else None,
+        **schema,
     }

@@ -13,15 +13,15 @@ import datetime
 import hashlib
 import logging
 import threading
-import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from passeport.core.claims import Claims
 from passeport.journal import services as journal
 from passeport.journal.actors import Actor
 from passeport.records.models import Record
@@ -221,21 +221,21 @@ RENDERED_FIELDS = [
 RENDER_FAILED = (
     "Le document n'a pas pu être fabriqué. Réessayez ; si l'erreur persiste, contactez le support."
 )
-# A rendering takes a second or less; one silent for this long was stopped (restart).
-STALE_AFTER = datetime.timedelta(minutes=2)
-_PENDING = (DocumentStatus.PENDING, DocumentStatus.RENDERING)
-
-
-class TakenOver(Exception):
-    """Another run renders the document: this one stops and saves nothing more."""
+# A rendering takes a second or less; one silent for this long was stopped (restart):
+# it is started again (`core.claims`).
+CLAIMS = Claims(
+    GeneratedDocument,
+    pending=(DocumentStatus.PENDING, DocumentStatus.RENDERING),
+    running=DocumentStatus.RENDERING,
+    since="created_at",
+    stale_after=lambda: datetime.timedelta(minutes=2),
+    label="Document",
+)
 
 
 def is_stale(document: GeneratedDocument, now: datetime.datetime | None = None) -> bool:
-    """Pending, and no rendering step for `STALE_AFTER`: its run died with the server."""
-    if document.status not in _PENDING or document.revoked_at is not None:
-        return False
-    last = document.heartbeat_at or document.created_at
-    return last < (now or timezone.now()) - STALE_AFTER
+    """Its rendering died with the server (a revoked document is not rendered again)."""
+    return document.revoked_at is None and CLAIMS.is_stale(document, now)
 
 
 def restart_if_stale(document: GeneratedDocument) -> bool:
@@ -246,28 +246,15 @@ def restart_if_stale(document: GeneratedDocument) -> bool:
     return True
 
 
-def _claim(document: GeneratedDocument) -> uuid.UUID | None:
-    now = timezone.now()
-    token = uuid.uuid4()
-    claimed = (
-        GeneratedDocument.objects.filter(pk=document.pk, status__in=_PENDING)
-        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - STALE_AFTER))
-        .update(worker=token, heartbeat_at=now, status=DocumentStatus.RENDERING)
-    )
-    return token if claimed else None
-
-
 def _render_inline(pk: int) -> None:
     """What the background thread does, in the calling thread (tests, debugging)."""
     render_document(GeneratedDocument.objects.get(pk=pk))
 
 
 def _progress(document: GeneratedDocument, percent: int, step: str) -> None:
+    """A step, saved (with a sign of life) if this run still renders the document."""
     document.progress, document.step = percent, step
-    if not GeneratedDocument.objects.filter(pk=document.pk, worker=document.worker).update(
-        status=DocumentStatus.RENDERING, progress=percent, step=step, heartbeat_at=timezone.now()
-    ):
-        raise TakenOver
+    CLAIMS.save(document, document.worker, progress=percent, step=step)
 
 
 def verification_url(document: GeneratedDocument) -> str:
@@ -286,24 +273,16 @@ def issued_credentials(records: list[Record], *, actor: Actor) -> list[list]:
 
 def render_document(document: GeneratedDocument) -> GeneratedDocument:
     """Renders and seals the PDF, unless another run is rendering it (a step less than
-    `STALE_AFTER` ago). A failure is said on the document's page."""
-    if document.status not in _PENDING:
-        return document
-    token = _claim(document)
-    document.refresh_from_db()
-    if token is None:
-        return document
-    try:
-        return _render(document)
-    except TakenOver:
-        logger.warning("Document %s : fabriqué par un autre traitement", document.pk)
-        document.refresh_from_db()
-        return document
-    except Exception:
-        GeneratedDocument.objects.filter(pk=document.pk, worker=token).update(
-            status=DocumentStatus.FAILED, step="", worker=None, error_message=RENDER_FAILED
-        )
-        raise
+    two minutes ago). A failure is said on the document's page."""
+    return CLAIMS.run(
+        document,
+        lambda token: _render(document),
+        failed=lambda: {
+            "status": DocumentStatus.FAILED,
+            "step": "",
+            "error_message": RENDER_FAILED,
+        },
+    )
 
 
 def _render(document: GeneratedDocument) -> GeneratedDocument:

@@ -26,19 +26,19 @@ import json
 import logging
 import os
 import threading
-import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Q, Value
+from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from passeport.core.bulk import bulk_insert, new_instance
+from passeport.core.claims import Claims
 from passeport.organisations.models import Organisation
 
 from .enums import Channel, DeclarationKind, ImportStatus
@@ -314,17 +314,24 @@ def _cell(value) -> str:
 
 
 # A run saves a sign of life with each batch (a few seconds apart); one silent for this
-# long was stopped (server restart, killed process) and is resumed where it stopped.
+# long was stopped (server restart, killed process) and is resumed where it stopped
+# (`core.claims`).
 STALE_AFTER = datetime.timedelta(minutes=5)
-_PENDING = (ImportStatus.RECEIVED, ImportStatus.PROCESSING)
 
 
 def stale_after() -> datetime.timedelta:
     return getattr(settings, "PREVENTION_IMPORT_STALE_AFTER", STALE_AFTER)
 
 
-class TakenOver(Exception):
-    """Another run has claimed the import: this one stops, its current batch undone."""
+CLAIMS = Claims(
+    PreventionImport,
+    pending=(ImportStatus.RECEIVED, ImportStatus.PROCESSING),
+    running=ImportStatus.PROCESSING,
+    since="created_at",
+    stale_after=stale_after,
+    label="Import de prévention",
+)
+is_stale = CLAIMS.is_stale
 
 
 def process_import(
@@ -335,29 +342,19 @@ def process_import(
 ) -> PreventionImport:
     """Processes the import, or what is left of it: the lines of the batches an earlier
     run committed (`processed_count`, saved with each batch) are skipped. Does nothing
-    when another run is processing it (its last batch less than `stale_after()` ago)."""
-    if imported.status not in _PENDING:  # refused on receipt (too big), or done
-        return imported
-    token = _claim(imported)
-    imported.refresh_from_db()
-    if token is None:
-        return imported
-    try:
-        return _process(imported, token, progress, batch_size)
-    except TakenOver:
-        logger.warning("Import de prévention %s : repris par un autre traitement", imported.pk)
-        imported.refresh_from_db()
-        return imported
-    except Exception:
-        # Said on the status page (if this run still holds the import); what was
-        # accepted stays. A killed process raises nothing here: it is resumed instead.
-        PreventionImport.objects.filter(pk=imported.pk, worker=token).update(
-            status=ImportStatus.REJECTED,
-            worker=None,
-            finished_at=timezone.now(),
-            error_message=INTERNAL_ERROR,
-        )
-        raise
+    when another run is processing it (its last batch less than `stale_after()` ago) or
+    when it is no longer pending (refused on receipt, done). An internal error is said
+    on the status page; what was accepted stays."""
+    return CLAIMS.run(
+        imported,
+        lambda token: _process(imported, token, progress, batch_size),
+        failed=lambda: {
+            "status": ImportStatus.REJECTED,
+            "finished_at": timezone.now(),
+            "error_message": INTERNAL_ERROR,
+        },
+        started_at=Coalesce("started_at", Value(timezone.now())),
+    )
 
 
 INTERNAL_ERROR = (
@@ -374,7 +371,7 @@ def _process(imported: PreventionImport, token, progress, batch_size) -> Prevent
     except FileRejected as rejected:
         return _reject(imported, token, rejected.message)
     imported.total_count = total
-    _update(imported, token, total_count=total)
+    CLAIMS.save(imported, token, total_count=total)
     label = f"fichier {imported.file_name}"
     declarer = Declarer(
         imported.kind,
@@ -401,7 +398,9 @@ def _process(imported: PreventionImport, token, progress, batch_size) -> Prevent
         return _reject(imported, token, rejected.message)
     imported.status, imported.worker = ImportStatus.DONE, None
     imported.finished_at = timezone.now()
-    _update(imported, token, status=imported.status, finished_at=imported.finished_at, worker=None)
+    CLAIMS.save(
+        imported, token, status=imported.status, finished_at=imported.finished_at, worker=None
+    )
     logger.info(
         "Import de prévention %s : %s lignes acceptées, %s déjà déclarées, %s rejetées",
         imported.public_id,
@@ -412,44 +411,8 @@ def _process(imported: PreventionImport, token, progress, batch_size) -> Prevent
     return imported
 
 
-def _claim(imported: PreventionImport) -> uuid.UUID | None:
-    """Makes this run the import's only processor, unless another one gave a sign of
-    life less than `stale_after()` ago; returns this run's token, or None."""
-    now = timezone.now()
-    token = uuid.uuid4()
-    claimed = (
-        PreventionImport.objects.filter(pk=imported.pk, status__in=_PENDING)
-        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - stale_after()))
-        .update(
-            worker=token,
-            heartbeat_at=now,
-            status=ImportStatus.PROCESSING,
-            started_at=Coalesce("started_at", Value(now)),
-        )
-    )
-    return token if claimed else None
-
-
-def _update(imported: PreventionImport, token, **values) -> None:
-    """Saves `values` (and a sign of life) if this run still holds the import."""
-    values.setdefault("heartbeat_at", timezone.now())
-    if not PreventionImport.objects.filter(pk=imported.pk, worker=token).update(**values):
-        raise TakenOver
-
-
-def is_stale(imported: PreventionImport, now: datetime.datetime | None = None) -> bool:
-    """Pending, and no run has given a sign of life for `stale_after()`."""
-    if imported.status not in _PENDING:
-        return False
-    last = imported.heartbeat_at or imported.created_at
-    return last < (now or timezone.now()) - stale_after()
-
-
 def stale_imports(now: datetime.datetime | None = None):
-    threshold = (now or timezone.now()) - stale_after()
-    return PreventionImport.objects.filter(status__in=_PENDING).filter(
-        Q(heartbeat_at__lt=threshold) | Q(heartbeat_at__isnull=True, created_at__lt=threshold)
-    )
+    return CLAIMS.stale(now)
 
 
 def resume_stale_imports(*, progress=None) -> list[PreventionImport]:
@@ -488,7 +451,7 @@ def _batch(imported, declarer: Declarer, batch, progress, token) -> None:
         }
         # Saved with the batch, if this run still holds the import (else all of it is
         # undone): the counters always say what is committed, and where to resume.
-        _update(imported, token, **counters)
+        CLAIMS.save(imported, token, **counters)
     for name, value in counters.items():
         setattr(imported, name, value)
     if progress:
@@ -499,7 +462,7 @@ def _reject(imported: PreventionImport, token, message: str) -> PreventionImport
     imported.status, imported.worker = ImportStatus.REJECTED, None
     imported.error_message = message
     imported.finished_at = timezone.now()
-    _update(
+    CLAIMS.save(
         imported,
         token,
         status=imported.status,

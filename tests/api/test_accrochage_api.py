@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from passeport.api import services
 from passeport.api.models import ApiToken
+from passeport.ingest.accrochage import services as accrochage
 from passeport.ingest.accrochage.models import AccrochageSubmission, SubmissionStatus
 from passeport.ingest.accrochage.services import process_submission
 from passeport.records.models import Certification
@@ -173,3 +174,25 @@ def test_openapi_is_documented_in_french(client):
     assert "multipart/form-data" in post["requestBody"]["content"]
     accuse = schema["paths"][URL + "/{submission_id}/accuse.xml"]["get"]
     assert "409" in accuse["responses"] and "application/xml" in str(accuse["responses"])
+
+
+def test_reading_the_status_takes_up_an_interrupted_file_for_its_certifier_only(
+    client, certifier, holders, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(accrochage, "start_background", accrochage._process_in_thread_inline)
+    settings.ACCROCHAGE_SYNC_MAX_BYTES = 0  # background: nothing runs in this test's request
+    auth = _token(certifier)
+    body = _post(client, auth).json()
+    # The server stopped before processing it, ten minutes ago.
+    AccrochageSubmission.objects.update(received_at=timezone.now() - datetime.timedelta(minutes=10))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.get(
+            body["links"]["self"], headers=_token(OrganisationFactory(certifier=True))
+        )
+    assert refused.status_code == 404
+    assert AccrochageSubmission.objects.get().status == SubmissionStatus.RECEIVED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(body["links"]["self"], headers=auth)
+    assert client.get(body["links"]["self"], headers=auth).json()["status"] == "processed"

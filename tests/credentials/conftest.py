@@ -98,6 +98,19 @@ def wallet_key():
 
 
 @pytest.fixture
+def expired_training(holder):
+    """A guaranteed safety training of the holder whose validity ended on 7 January 2022
+    (to be issued with `issued_in_2021`)."""
+    return PreventionTrainingFactory(
+        person=holder.person,
+        start_date=datetime.date(2020, 1, 6),
+        end_date=datetime.date(2020, 1, 7),
+        valid_from=datetime.date(2020, 1, 7),
+        valid_until=datetime.date(2022, 1, 7),
+    )
+
+
+@pytest.fixture
 def issued_in_2021(monkeypatch):
     """Issues as on 1 December 2021: a credential for a validity that ended since (today,
     issuance refuses a record whose validity has already ended)."""

@@ -5,7 +5,6 @@ claim, a wrong key, an expired entry, a revoked entry and an undefined JSON-LD t
 @digitalbazaar/vc with the eddsa-rdfc-2022 suite and vc-bitstring-status-list."""
 
 import copy
-import datetime
 import hashlib
 import json
 
@@ -19,7 +18,6 @@ from sd_jwt.issuer import SDJWTIssuer
 from passeport.credentials import jsonld, keys, services, statuslists
 from passeport.credentials.models import KeyAlgorithm
 from passeport.journal.actors import Actor
-from tests.factories import PreventionTrainingFactory
 
 from . import independent
 
@@ -60,7 +58,7 @@ def test_every_valid_sd_jwt_passes(client, issuable):
     assert "nir" not in json.dumps(answers).lower()
 
 
-def test_sd_jwt_failures(client, training, holder, issued_in_2021):
+def test_sd_jwt_failures(client, training, holder, expired_training, issued_in_2021):
     _, good = services.issue_sd_jwt(training, actor=ACTOR)
     tampered = _tamper_payload(good)
     tampered_disclosure = _tamper_disclosure(good)
@@ -79,13 +77,7 @@ def test_sd_jwt_failures(client, training, holder, issued_in_2021):
         extra_header_parameters={"typ": "dc+sd-jwt", "kid": signer.kid},
     ).sd_jwt_issuance
 
-    expired_record = PreventionTrainingFactory(
-        person=holder.person,
-        start_date=datetime.date(2020, 1, 6),
-        end_date=datetime.date(2020, 1, 7),
-        valid_from=datetime.date(2020, 1, 7),
-        valid_until=datetime.date(2022, 1, 7),
-    )
+    expired_record = expired_training
     with issued_in_2021():
         _, expired = services.issue_sd_jwt(expired_record, actor=ACTOR)
 
@@ -164,7 +156,7 @@ def _rogue_sign(document: dict, private_key, verification_method: str) -> dict:
     return {**document, "proof": {**proof, "proofValue": value}}
 
 
-def test_open_badge_failures(client, training, holder, issued_in_2021):
+def test_open_badge_failures(client, training, holder, expired_training, issued_in_2021):
     _, good = services.issue_open_badge(training, actor=ACTOR)
 
     tampered = copy.deepcopy(good)
@@ -182,13 +174,7 @@ def test_open_badge_failures(client, training, holder, issued_in_2021):
         undefined, signer.private_key, keys.verification_method_id(signer.kid)
     )
 
-    expired_record = PreventionTrainingFactory(
-        person=holder.person,
-        start_date=datetime.date(2020, 1, 6),
-        end_date=datetime.date(2020, 1, 7),
-        valid_from=datetime.date(2020, 1, 7),
-        valid_until=datetime.date(2022, 1, 7),
-    )
+    expired_record = expired_training
     with issued_in_2021():
         _, expired = services.issue_open_badge(expired_record, actor=ACTOR)
 

@@ -1,6 +1,5 @@
 """What an SD-JWT VC and an Open Badges 3.0 credential contain, and what is refused."""
 
-import datetime
 import json
 
 import pytest
@@ -11,7 +10,6 @@ from passeport.credentials.models import Issuance, IssuedFormat
 from passeport.journal.actors import Actor
 from passeport.journal.models import JournalEntry
 from passeport.records import services as records
-from tests.factories import PreventionTrainingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,14 +134,8 @@ def test_credentials_for_gives_both_files_and_journals(training):
     assert all(entry.person_id == training.person_id for entry in journaled)
 
 
-def test_a_record_whose_validity_has_ended_is_not_issued(holder):
-    record = PreventionTrainingFactory(
-        person=holder.person,
-        start_date=datetime.date(2020, 1, 6),
-        end_date=datetime.date(2020, 1, 7),
-        valid_from=datetime.date(2020, 1, 7),
-        valid_until=datetime.date(2022, 1, 7),
-    )
+def test_a_record_whose_validity_has_ended_is_not_issued(expired_training):
+    record = expired_training
     assert "n'est plus valide depuis le 07/01/2022" in services.refusal(record)
     with pytest.raises(services.IssuanceError):
         services.issue_sd_jwt(record, actor=ACTOR)

@@ -1,7 +1,6 @@
 """verify_sd_jwt and verify_open_badge: each failure named, in French."""
 
 import copy
-import datetime
 import json
 import time
 
@@ -13,7 +12,6 @@ from jwcrypto.jws import JWS
 from passeport.credentials import jsonld, keys, services, statuslists, verification
 from passeport.credentials.models import KeyAlgorithm
 from passeport.journal.actors import Actor
-from tests.factories import PreventionTrainingFactory
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("tests")
@@ -79,14 +77,8 @@ def test_sd_jwt_refusals(training, holder):
     assert not verification.verify_sd_jwt("bonjour").ok
 
 
-def test_expired_sd_jwt(holder, issued_in_2021):
-    record = PreventionTrainingFactory(
-        person=holder.person,
-        start_date=datetime.date(2020, 1, 6),
-        end_date=datetime.date(2020, 1, 7),
-        valid_from=datetime.date(2020, 1, 7),
-        valid_until=datetime.date(2022, 1, 7),
-    )
+def test_expired_sd_jwt(expired_training, issued_in_2021):
+    record = expired_training
     with issued_in_2021():
         _, credential = services.issue_sd_jwt(record, actor=ACTOR)
     assert "07/01/2022" in _failed(verification.verify_sd_jwt(credential), "expiry")
@@ -141,15 +133,9 @@ def test_valid_open_badge(certification):
     assert verdict.claims["achievement"] == certification.title
 
 
-def test_expired_open_badge(holder, issued_in_2021):
+def test_expired_open_badge(expired_training, issued_in_2021):
     # Issued in 2021 with a key of 2021 (a key is checked to be valid when it signed).
-    expired_record = PreventionTrainingFactory(
-        person=holder.person,
-        start_date=datetime.date(2020, 1, 6),
-        end_date=datetime.date(2020, 1, 7),
-        valid_from=datetime.date(2020, 1, 7),
-        valid_until=datetime.date(2022, 1, 7),
-    )
+    expired_record = expired_training
     with issued_in_2021():
         _, expired = services.issue_open_badge(expired_record, actor=ACTOR)
     assert "Expiré" in _failed(verification.verify_open_badge(expired), "expiry")

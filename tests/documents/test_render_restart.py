@@ -10,6 +10,7 @@ from django.utils import timezone
 from passeport.documents import services as documents
 from passeport.documents.models import DocumentStatus, GeneratedDocument
 from passeport.journal.actors import Actor
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,19 @@ def test_a_revocation_during_rendering_is_not_undone(
     assert document.revoked_at is not None
     assert not document.file and not document.is_downloadable
     assert document.sha256  # the verifier answers "révoqué" for this file
+
+
+def test_another_holder_cannot_restart_a_rendering(
+    client, holder, published, monkeypatch, django_capture_on_commit_callbacks
+):
+    document = _request(
+        holder, published, monkeypatch, django_capture_on_commit_callbacks, Killed()
+    )
+    GeneratedDocument.objects.update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=3))
+    client.force_login(UserFactory(holder=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.get(reverse("holder:document", args=[document.public_id]))
+
+    assert page.status_code == 404
+    assert GeneratedDocument.objects.get().status == DocumentStatus.RENDERING

@@ -15,8 +15,9 @@ from passeport.prevention import importer
 from passeport.prevention.enums import ImportStatus
 from passeport.prevention.models import ImportRejection, PreventionImport
 from passeport.records.models import PreventionTraining
+from tests.factories import OrganisationFactory
 
-from .helpers import adf_values, csv_bytes
+from .helpers import adf_values, csv_bytes, member
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +176,16 @@ def test_an_internal_error_is_said_and_keeps_what_was_accepted(
     assert (stored.processed_count, stored.accepted_count) == (2, 2)
     assert PreventionTraining.objects.count() == 2
     assert not importer.is_stale(stored)  # said, not resumed again and again
+
+
+def test_another_organisation_cannot_take_up_an_import(
+    client, referentials, provider, employer, persons, monkeypatch
+):
+    imported = _killed_after_first_batch(monkeypatch, _received(persons, employer, provider))
+    _silent_for(imported, 10)
+    client.force_login(member(OrganisationFactory(training_provider=True)))
+
+    page = client.get(reverse("pro:prevention_import", args=[imported.public_id]))
+
+    assert page.status_code == 404
+    assert PreventionImport.objects.get(pk=imported.pk).processed_count == 2

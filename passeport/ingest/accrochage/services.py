@@ -31,18 +31,17 @@ import os
 import re
 import tempfile
 import threading
-import uuid
 from collections.abc import Callable, Iterable
 from itertools import islice
 
 from django.conf import settings
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from passeport.core.bulk import bulk_insert
+from passeport.core.claims import Claims
 from passeport.journal.actors import Actor
 from passeport.organisations.models import Organisation
 from passeport.people.enums import FRANCE_COUNTRY_CODE
@@ -192,17 +191,23 @@ def _process_in_thread(pk: int) -> None:
 
 
 # A run saves a sign of life with each chunk (seconds apart); one silent for this long
-# was stopped (server restart, killed process) and is taken up again.
+# was stopped (server restart, killed process) and is taken up again (`core.claims`).
 STALE_AFTER = datetime.timedelta(minutes=5)
-_PENDING = (SubmissionStatus.RECEIVED, SubmissionStatus.PROCESSING)
 
 
 def stale_after() -> datetime.timedelta:
     return getattr(settings, "ACCROCHAGE_STALE_AFTER", STALE_AFTER)
 
 
-class TakenOver(Exception):
-    """Another run has claimed the submission: this one stops, its chunk undone."""
+CLAIMS = Claims(
+    AccrochageSubmission,
+    pending=(SubmissionStatus.RECEIVED, SubmissionStatus.PROCESSING),
+    running=SubmissionStatus.PROCESSING,
+    since="received_at",
+    stale_after=stale_after,
+    label="Dépôt d'accrochage",
+)
+is_stale = CLAIMS.is_stale
 
 
 def process_submission(
@@ -211,29 +216,16 @@ def process_submission(
     """Processes the file, or processes it again from the start after an interruption:
     what the interrupted run stored is found again (said CREE / MODIFIE as then, nothing
     duplicated). Does nothing while another run is processing it (a chunk less than
-    `stale_after()` ago)."""
-    if submission.status not in _PENDING:
-        return submission
-    token = _claim(submission)
-    submission.refresh_from_db()
-    if token is None:
-        return submission
-    try:
-        return _process(submission, token, progress)
-    except TakenOver:
-        logger.warning("Dépôt d'accrochage %s : repris par un autre traitement", submission.pk)
-        submission.refresh_from_db()
-        return submission
-    except Exception:
-        # Said on the status page (if this run still holds the file). A killed process
-        # raises nothing here: its file is taken up again instead.
-        AccrochageSubmission.objects.filter(pk=submission.pk, worker=token).update(
-            status=SubmissionStatus.REJECTED,
-            worker=None,
-            processed_at=timezone.now(),
-            error_message=INTERNAL_ERROR,
-        )
-        raise
+    `stale_after()` ago). An internal error is said on the status page."""
+    return CLAIMS.run(
+        submission,
+        lambda token: _process(submission, token, progress),
+        failed=lambda: {
+            "status": SubmissionStatus.REJECTED,
+            "processed_at": timezone.now(),
+            "error_message": INTERNAL_ERROR,
+        },
+    )
 
 
 INTERNAL_ERROR = (
@@ -284,40 +276,12 @@ def _process(submission, token, progress) -> AccrochageSubmission:
     return submission
 
 
-def _claim(submission: AccrochageSubmission) -> uuid.UUID | None:
-    now = timezone.now()
-    token = uuid.uuid4()
-    claimed = (
-        AccrochageSubmission.objects.filter(pk=submission.pk, status__in=_PENDING)
-        .filter(Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=now - stale_after()))
-        .update(worker=token, heartbeat_at=now, status=SubmissionStatus.PROCESSING)
-    )
-    return token if claimed else None
-
-
 def _progress_saver(submission, token, done: int) -> Callable[[], None]:
-    def save() -> None:
-        if not AccrochageSubmission.objects.filter(pk=submission.pk, worker=token).update(
-            processed_count=done, heartbeat_at=timezone.now()
-        ):
-            raise TakenOver
-
-    return save
-
-
-def is_stale(submission: AccrochageSubmission, now: datetime.datetime | None = None) -> bool:
-    """Pending, and no run has given a sign of life for `stale_after()`."""
-    if submission.status not in _PENDING:
-        return False
-    last = submission.heartbeat_at or submission.received_at
-    return last < (now or timezone.now()) - stale_after()
+    return lambda: CLAIMS.save(submission, token, processed_count=done)
 
 
 def stale_submissions(now: datetime.datetime | None = None):
-    threshold = (now or timezone.now()) - stale_after()
-    return AccrochageSubmission.objects.filter(status__in=_PENDING).filter(
-        Q(heartbeat_at__lt=threshold) | Q(heartbeat_at__isnull=True, received_at__lt=threshold)
-    )
+    return CLAIMS.stale(now)
 
 
 def resume_if_stale(submission: AccrochageSubmission) -> bool:
