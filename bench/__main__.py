@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench._env import django_env
+
 ROOT = Path(__file__).resolve().parent.parent
 # Every module of this package with a `run(url, manage, options)` is a benchmark.
 BENCHMARKS = {
@@ -59,7 +61,7 @@ def _recreate_postgres(url) -> bool:
 
 
 def manage(url, *args) -> float:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    env = django_env(url)
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "manage.py", *args],

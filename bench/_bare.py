@@ -15,17 +15,18 @@ A selection is `(table, where_sql, params)`; `where_sql` uses `%s` placeholders.
 """
 
 import json
-import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench._env import django_env
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def measure(url: str, selections: list) -> tuple[int, float, float]:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    env = django_env(url)
     output = subprocess.run(
         [sys.executable, "-m", "bench._bare", json.dumps(selections)],
         cwd=ROOT,

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from bench import _bare
+from bench._env import django_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +84,7 @@ def run(url, manage, options):
 def _ingest(url, path):
     """Runs the command in its own process; its peak RSS comes from wait4 (that child's
     own rusage, not the cumulated children's)."""
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    env = django_env(url)
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "manage.py", "ingest_accrochage", str(path), "--no-progress"],

@@ -26,18 +26,10 @@ import threading
 import time
 from pathlib import Path
 
+from bench._env import django_env
+
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_THREADS = 4
-
-
-def _env(url, **extra):
-    return {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DJANGO_DEBUG": "false",
-        **extra,
-    }
 
 
 def _free_port() -> int:
@@ -52,7 +44,7 @@ def run(url, manage, options):
         subprocess.run(
             [sys.executable, "-m", "bench.credentials", "issue"],
             cwd=ROOT,
-            env=_env(url),
+            env=django_env(url),
             check=True,
             capture_output=True,
             text=True,
@@ -91,7 +83,7 @@ def run(url, manage, options):
             "--preload",
         ],
         cwd=ROOT,
-        env=_env(url, VERIFY_RATE_LIMIT="100000000/m"),
+        env=django_env(url, VERIFY_RATE_LIMIT="100000000/m"),
     )
     try:
         _wait_for(port)
@@ -99,7 +91,7 @@ def run(url, manage, options):
             subprocess.run(
                 [sys.executable, "-m", "bench.credentials", "verify", str(port)],
                 cwd=ROOT,
-                env=_env(url),
+                env=django_env(url),
                 check=True,
                 capture_output=True,
                 text=True,

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench import _bare
+from bench._env import django_env
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = {
@@ -131,7 +132,7 @@ def run(url, manage, options):
 
 
 def _step(url, *args) -> dict:
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
+    env = django_env(url)
     done = subprocess.run(
         [sys.executable, "-m", "bench.dsn", *args],
         cwd=ROOT,

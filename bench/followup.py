@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench._env import django_env
 from bench.holder import _timed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,12 +30,7 @@ def run(url, manage, options):
     manage(url, "migrate", "--noinput")
     population = int(os.environ.get("BENCH_FOLLOWUP_POPULATION", 1_000_000))
     employees = int(os.environ.get("BENCH_FOLLOWUP_EMPLOYEES", 5_000))
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DJANGO_DEBUG": "false",
-    }
+    env = django_env(url)
     output = subprocess.run(
         [sys.executable, "-m", "bench.followup", str(population), str(employees)],
         cwd=ROOT,

@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench._env import django_env
+
 ROOT = Path(__file__).resolve().parent.parent
 REQUESTS = 50
 TARGET_ENTRIES = 500
@@ -25,12 +27,7 @@ def run(url, manage, options):
     population = int(os.environ.get("BENCH_HOLDER_POPULATION", 100_000))
     # The embedded default's settings without DEBUG (the test settings' template guard
     # would dominate the figures).
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DJANGO_DEBUG": "false",
-    }
+    env = django_env(url)
     output = subprocess.run(
         [sys.executable, "-m", "bench.holder", str(population)],
         cwd=ROOT,

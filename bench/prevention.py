@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from bench import _bare
+from bench._env import django_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,10 +40,6 @@ def own_database(url: str) -> str:
     return f"{base}/{name}"
 
 
-def _env(url):
-    return {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.dev"}
-
-
 def _provider_siret(url) -> str:
     code = (
         "from passeport.organisations.models import Organisation as O;"
@@ -52,7 +49,7 @@ def _provider_siret(url) -> str:
     output = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
-        env=_env(url),
+        env=django_env(url),
         check=True,
         capture_output=True,
         text=True,
@@ -138,7 +135,7 @@ def _import(url, path, siret):
             "--no-progress",
         ],
         cwd=ROOT,
-        env=_env(url),
+        env=django_env(url),
         stdout=subprocess.DEVNULL,
     )
     _, status, usage = os.wait4(process.pid, 0)

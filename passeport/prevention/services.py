@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from passeport.core.bulk import bulk_insert, new_instance
+from passeport.core.caches import BoundedCache
 from passeport.journal.actors import Actor
 from passeport.organisations.models import Organisation
 from passeport.records import services as records
@@ -30,7 +31,7 @@ from passeport.records.models import PreventionTraining
 from . import catalogue, deadlines
 from .enums import Channel, DeclarantRole, ReviewStatus
 from .models import MAX_TRAINEES_PER_DECLARATION, Declaration, DeclarationLine
-from .rules import CheckedLine, LineError, Outcome, Rules, Training
+from .rules import TRAINING_CACHE_SIZE, CheckedLine, LineError, Outcome, Rules, Training
 
 ACCEPTED = "accepted"
 DUPLICATE = "duplicate"
@@ -123,8 +124,7 @@ class Declarer:
         self.now = now
         self.rules = Rules(kind, declarant, role)
         self.source_kind = SOURCE_KINDS[role]
-        self._training_kinds: dict[Training, str] = {}
-        self._catalogue_kinds: dict[Training, object] = {}
+        self._catalogue_kinds: dict[Training, object] = BoundedCache(TRAINING_CACHE_SIZE)
 
     # --- Public ---------------------------------------------------------------------
 

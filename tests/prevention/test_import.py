@@ -333,3 +333,47 @@ def test_an_organisation_that_is_neither_provider_nor_employer_cannot_import(db,
     certifier = OrganisationFactory(certifier=True)
     with pytest.raises(DeclarationRefused):
         importer.receive_import(io.BytesIO(b"x"), kind="ADF", declarant=certifier, role="provider")
+
+
+def test_tiny_lookup_caches_change_no_outcome(
+    monkeypatch, referentials, provider, employer, persons
+):
+    """The look-up caches forget (memory stays flat on long files): with room for one
+    entry each, a batch alternating trainings and employers, one of them unknown, gets
+    the outcome it gets with large caches."""
+    from passeport.prevention import rules, services
+    from tests.factories import OrganisationFactory
+
+    other = OrganisationFactory(name="Autre employeur")
+    monkeypatch.setattr(rules, "CACHE_SIZE", 1)
+    monkeypatch.setattr(rules, "TRAINING_CACHE_SIZE", 1)
+    monkeypatch.setattr(services, "TRAINING_CACHE_SIZE", 1)
+    trainings = {"DECL-1": "Sauveteur secouriste du travail", "DECL-2": "Travail en hauteur"}
+    employers = [employer, other, employer, employer, other, None]
+    lines = []
+    for person in persons:
+        for declaration, title in trainings.items():
+            siret = employers[len(lines)]
+            lines.append(
+                adf_values(
+                    person,
+                    employer,
+                    ID_DECLARATION=declaration,
+                    ID_UNIQUE_PARTENAIRE=f"{declaration}-{person.pk}",
+                    NOM_FORMATION=title,
+                    SIRET_EMPLOYEUR=siret.siret if siret else "73282932000074",
+                )
+            )
+    imported = importer.receive_import(
+        io.BytesIO(csv_bytes(lines)), kind="ADF", declarant=provider, role="provider"
+    )
+    imported = importer.process_import(imported)  # one batch
+
+    assert (imported.accepted_count, imported.rejected_count) == (5, 1)
+    assert rejections(imported) == [(7, "SIRET_EMPLOYEUR")]
+    assert Declaration.objects.count() == 2
+    stored = dict(DeclarationLine.objects.values_list("partner_unique_id", "employer_id"))
+    for values, siret in zip(lines[:5], employers, strict=False):
+        assert stored[values["ID_UNIQUE_PARTENAIRE"]] == siret.pk
+    kinds = dict(PreventionTraining.objects.values_list("partner_unique_id", "training_kind"))
+    assert kinds[f"DECL-1-{persons[2].pk}"] == "SST"
