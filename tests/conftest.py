@@ -32,3 +32,20 @@ def system_actor():
 @pytest.fixture
 def today():
     return datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def rate_limit_window(monkeypatch):
+    """Rate-limit counters from an empty cache, in one fixed window. django-ratelimit
+    counts per window of the period (a minute), whose boundary falls at a per-client
+    offset: requests of one test that straddled it were counted in two windows, and the
+    test failed now and then on a loaded machine."""
+    import types
+
+    from django.core.cache import cache
+    from django_ratelimit import core
+
+    monkeypatch.setattr(core, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))
+    cache.clear()
+    yield
+    cache.clear()

@@ -2,9 +2,8 @@
 French with Retry-After; the limit is per client address."""
 
 import pytest
-from django.core.cache import cache
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rate_limit_window")]
 
 LOGIN_START = "/identity/connexion/franceconnect/"
 CALLBACK = "/identity/retour/franceconnect/?code=x&state=y"
@@ -15,9 +14,6 @@ TOKEN = "/api/oauth/token"
 def _small_limits(settings):
     settings.IDENTITY_RATE_LIMIT = "3/m"
     settings.API_TOKEN_RATE_LIMIT = "3/m"
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.parametrize("url", [LOGIN_START, CALLBACK])

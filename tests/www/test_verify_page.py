@@ -4,7 +4,6 @@ check; bad input refused with a clear message; uploads capped; rate-limited."""
 import json
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
@@ -20,10 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
+def _fresh_rate_limits(rate_limit_window):
+    """Every test here posts to the rate-limited verifier."""
 
 
 @pytest.fixture
