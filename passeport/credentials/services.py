@@ -51,6 +51,7 @@ class IssuedFile:
     media_type: str  # "application/dc+sd-jwt", "application/vc+ld+json" or "application/ld+json"
     content: bytes
     format: str  # "dc+sd-jwt" or "open-badge-3" (IssuedFormat)
+    issuance_id: int | None = None  # the `Issuance` row, to revoke it with a document
 
 
 class IssuanceError(ValueError):
@@ -413,17 +414,22 @@ def credentials_for_many(
             files.append([])
             continue
         stem = f"{claims.kind_for(record).slug}-{str(record.public_id)[:8]}"
-        (_, sd_jwt), (_, badge) = next(issued), next(issued)
+        (sd_jwt_issuance, sd_jwt), (badge_issuance, badge) = next(issued), next(issued)
         files.append(
             [
                 IssuedFile(
-                    f"{stem}.sd-jwt", SD_JWT_MEDIA_TYPE, sd_jwt.encode(), IssuedFormat.SD_JWT_VC
+                    f"{stem}.sd-jwt",
+                    SD_JWT_MEDIA_TYPE,
+                    sd_jwt.encode(),
+                    IssuedFormat.SD_JWT_VC,
+                    sd_jwt_issuance.pk,
                 ),
                 IssuedFile(
                     f"{stem}.vc.jsonld",
                     OPEN_BADGE_MEDIA_TYPE,
                     json.dumps(badge, ensure_ascii=False, indent=2).encode(),
                     IssuedFormat.OPEN_BADGE,
+                    badge_issuance.pk,
                 ),
             ]
         )
@@ -491,16 +497,25 @@ REVOKED_BY_RECORD = "L'entrée d'origine a été corrigée ou annulée"
 @transaction.atomic
 def revoke_for_record(record, *, actor: Actor | None = None, reason: str = "") -> int:
     """Revokes every credential issued from this version of `record`; returns how many."""
-    actor = actor or Actor.system("credentials")
-    issued = Issuance.objects.select_related("status_list__twin").filter(
-        record_type=record._meta.label,
-        record_lineage=record.lineage,
-        record_version=record.version,
-        state__in=[IssuanceState.VALID, IssuanceState.SUSPENDED],
+    return revoke_all(
+        Issuance.objects.filter(
+            record_type=record._meta.label,
+            record_lineage=record.lineage,
+            record_version=record.version,
+        ),
+        actor=actor or Actor.system("credentials"),
+        reason=reason or REVOKED_BY_RECORD,
     )
+
+
+@transaction.atomic
+def revoke_all(issuances, *, actor: Actor, reason: str) -> int:
+    """Revokes every valid or suspended issuance of the queryset; returns how many."""
     count = 0
-    for issuance in issued:
-        _set_state(issuance, IssuanceState.REVOKED, actor, reason or REVOKED_BY_RECORD)
+    for issuance in issuances.select_related("status_list__twin").filter(
+        state__in=[IssuanceState.VALID, IssuanceState.SUSPENDED]
+    ):
+        _set_state(issuance, IssuanceState.REVOKED, actor, reason)
         count += 1
     return count
 

@@ -111,6 +111,14 @@ class GeneratedDocument(models.Model):
     size = models.PositiveIntegerField("taille (octets)", default=0)
     attachments = models.JSONField("pièces jointes", default=list, blank=True)
     seal_fingerprint = models.CharField("certificat du cachet (SHA-256)", max_length=95, blank=True)
+    # Every credential issued for this document, by any rendering run: revoked with the
+    # document, and those of a run cut short once another run has rendered it.
+    credentials = models.ManyToManyField(
+        "credentials.Issuance",
+        verbose_name="attestations numériques émises",
+        related_name="+",
+        blank=True,
+    )
     created_at = models.DateTimeField("demandé le", auto_now_add=True)
     # Which rendering run holds the document (a token per run) and its last step: a run
     # stopped by a restart is started again; one taken over saves nothing more.

@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from passeport.core.claims import Claims
+from passeport.core.claims import Claims, TakenOver
 from passeport.journal import services as journal
 from passeport.journal.actors import Actor
 from passeport.records.models import Record
@@ -271,12 +271,24 @@ def issued_credentials(records: list[Record], *, actor: Actor) -> list[list]:
     return credentials_for_many(records, actor=actor)
 
 
+REVOKED_WITH_DOCUMENT = "Document révoqué par son titulaire."
+REVOKED_UNUSED = (
+    "Émise pour un document dont la fabrication a été interrompue puis reprise : jamais remise."
+)
+
+
+def _revoke_credentials(document: GeneratedDocument, *, actor: Actor, reason: str, keep=()):
+    from passeport.credentials.services import revoke_all
+
+    return revoke_all(document.credentials.exclude(pk__in=keep), actor=actor, reason=reason)
+
+
 def render_document(document: GeneratedDocument) -> GeneratedDocument:
     """Renders and seals the PDF, unless another run is rendering it (a step less than
     two minutes ago). A failure is said on the document's page."""
     return CLAIMS.run(
         document,
-        lambda token: _render(document),
+        lambda token: _render_tracked(document),
         failed=lambda: {
             "status": DocumentStatus.FAILED,
             "step": "",
@@ -285,7 +297,27 @@ def render_document(document: GeneratedDocument) -> GeneratedDocument:
     )
 
 
-def _render(document: GeneratedDocument) -> GeneratedDocument:
+def _render_tracked(document: GeneratedDocument) -> GeneratedDocument:
+    """`_render`, revoking the credentials this run issued if another run takes the
+    document over (they will never be handed out)."""
+    issuance_ids: list[int] = []
+    try:
+        return _render(document, issuance_ids)
+    except TakenOver:
+        from passeport.credentials.models import Issuance
+        from passeport.credentials.services import revoke_all
+
+        revoke_all(
+            Issuance.objects.filter(pk__in=issuance_ids),
+            actor=_actor(document),
+            reason=REVOKED_UNUSED,
+        )
+        raise
+
+
+def _render(document: GeneratedDocument, issuance_ids: list[int]) -> GeneratedDocument:
+    """Renders, seals and stores the PDF; the ids of the credentials it issues are added
+    to `issuance_ids` as soon as they are issued."""
     person = document.person
     actor = _actor(document)
     today = timezone.localdate()
@@ -296,7 +328,11 @@ def _render(document: GeneratedDocument) -> GeneratedDocument:
     _progress(document, 30, "Attestations numériques des entrées garanties")
     attachments = []
     guaranteed = [record for record in records if record.is_guaranteed]
-    for record, files in zip(guaranteed, issued_credentials(guaranteed, actor=actor), strict=True):
+    with transaction.atomic():  # issued and tracked together
+        credentials = issued_credentials(guaranteed, actor=actor)
+        issuance_ids += [file.issuance_id for files in credentials for file in files]
+        document.credentials.add(*issuance_ids)
+    for record, files in zip(guaranteed, credentials, strict=True):
         title = builders.entry_data(record, today)["title"]
         for issued in files:
             label = "SD-JWT VC" if issued.format == "dc+sd-jwt" else "Open Badges 3.0"
@@ -346,8 +382,11 @@ def _render(document: GeneratedDocument) -> GeneratedDocument:
     if GeneratedDocument.objects.filter(pk=document.pk, revoked_at__isnull=False).exists():
         document.file.delete(save=False)  # revoked while it was being rendered
         GeneratedDocument.objects.filter(pk=document.pk).update(file="")
+        _revoke_credentials(document, actor=actor, reason=REVOKED_WITH_DOCUMENT)
         document.refresh_from_db()
         return document
+    # Those of an earlier run that was cut short: never handed out.
+    _revoke_credentials(document, actor=actor, reason=REVOKED_UNUSED, keep=issuance_ids)
     journal.log(
         journal.Event(
             actor,
@@ -375,6 +414,8 @@ def revoke_document(document: GeneratedDocument, *, actor: Actor) -> GeneratedDo
         document.file.delete(save=False)
     document.revoked_at = timezone.now()
     document.save(update_fields=["revoked_at", "file"])
+    # The attestations joined to the PDF stop verifying with it.
+    _revoke_credentials(document, actor=actor, reason=REVOKED_WITH_DOCUMENT)
     journal.log(
         journal.Event(
             actor,

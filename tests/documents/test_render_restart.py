@@ -2,14 +2,17 @@
 a rendering still going is left alone; an error is said on the page."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from passeport.credentials.models import Issuance, IssuanceState
 from passeport.documents import services as documents
 from passeport.documents.models import DocumentStatus, GeneratedDocument
 from passeport.journal.actors import Actor
+from passeport.journal.models import JournalEntry
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +97,7 @@ def test_a_revocation_during_rendering_is_not_undone(
     assert document.revoked_at is not None
     assert not document.file and not document.is_downloadable
     assert document.sha256  # the verifier answers "révoqué" for this file
+    assert _states(document) == [(IssuanceState.REVOKED, documents.REVOKED_WITH_DOCUMENT)]
 
 
 def test_another_holder_cannot_restart_a_rendering(
@@ -110,3 +114,79 @@ def test_another_holder_cannot_restart_a_rendering(
 
     assert page.status_code == 404
     assert GeneratedDocument.objects.get().status == DocumentStatus.RENDERING
+
+
+def _states(document):
+    return sorted(
+        document.credentials.values_list("state", "state_reason").distinct(),
+    )
+
+
+def test_revoking_a_document_revokes_the_credentials_joined_to_it(
+    holder, published, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        documents.request_document(
+            holder.person, kind="cv", records=published, title="CV", actor=Actor.for_user(holder)
+        )
+    document = GeneratedDocument.objects.get()
+    joined = len(document.attachments)
+    assert joined and document.credentials.count() == joined
+    assert _states(document) == [(IssuanceState.VALID, "")]
+
+    documents.revoke_document(document, actor=Actor.for_user(holder))
+
+    assert _states(document) == [(IssuanceState.REVOKED, documents.REVOKED_WITH_DOCUMENT)]
+    assert JournalEntry.objects.filter(action="credential.revoked").count() == joined
+
+
+def test_the_credentials_of_a_rendering_cut_short_are_revoked_when_it_is_redone(
+    holder, holder_client, published, monkeypatch, django_capture_on_commit_callbacks
+):
+    real = documents.render_pdf
+
+    def killed_after_issuing(*args, **kwargs):
+        raise Killed()
+
+    monkeypatch.setattr(documents, "render_pdf", killed_after_issuing)
+    with pytest.raises(Killed), django_capture_on_commit_callbacks(execute=True):
+        documents.request_document(
+            holder.person, kind="cv", records=published, title="CV", actor=Actor.for_user(holder)
+        )
+    document = GeneratedDocument.objects.get()
+    first = set(document.credentials.values_list("pk", flat=True))
+    assert first and _states(document) == [(IssuanceState.VALID, "")]
+
+    monkeypatch.setattr(documents, "render_pdf", real)
+    GeneratedDocument.objects.update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        holder_client.get(reverse("holder:document", args=[document.public_id]))
+
+    document = GeneratedDocument.objects.get()
+    assert document.status == DocumentStatus.READY
+    issued = dict(document.credentials.values_list("pk", "state"))
+    assert len(issued) == 2 * len(first)
+    assert {issued[pk] for pk in first} == {IssuanceState.REVOKED}
+    assert {state for pk, state in issued.items() if pk not in first} == {IssuanceState.VALID}
+    assert set(Issuance.objects.filter(pk__in=first).values_list("state_reason", flat=True)) == {
+        documents.REVOKED_UNUSED
+    }
+
+
+def test_a_run_taken_over_revokes_what_it_issued(
+    holder, published, monkeypatch, django_capture_on_commit_callbacks
+):
+    real = documents.render_pdf
+
+    def taken_over_meanwhile(*args, **kwargs):
+        GeneratedDocument.objects.update(worker=uuid.uuid4())  # another run claimed it
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "render_pdf", taken_over_meanwhile)
+    with django_capture_on_commit_callbacks(execute=True):
+        documents.request_document(
+            holder.person, kind="cv", records=published, title="CV", actor=Actor.for_user(holder)
+        )
+    document = GeneratedDocument.objects.get()
+    assert document.status == DocumentStatus.RENDERING and not document.file
+    assert _states(document) == [(IssuanceState.REVOKED, documents.REVOKED_UNUSED)]
