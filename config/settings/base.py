@@ -150,6 +150,10 @@ NIR_LOOKUP_KEY = env("NIR_LOOKUP_KEY", "")
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
+# Periodic jobs (resumes, purge, reviews deemed verified, reminders) run in the serving
+# process (`passeport.core.tasks`, the embedded default); off in production, where cron
+# runs the same commands (one process does them, not each gunicorn worker).
+INPROCESS_TASKS = env("INPROCESS_TASKS", False, cast=bool)
 USE_I18N = True
 USE_TZ = True
 

@@ -15,6 +15,7 @@ from .base import *  # noqa: F403
 from .base import CONTENT_SECURITY_POLICY, OIDC_PROVIDERS, SITE_URL, VAR_DIR, env
 
 DEBUG = env("DJANGO_DEBUG", True, cast=bool)
+INPROCESS_TASKS = env("INPROCESS_TASKS", True, cast=bool)
 ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], cast=list)
 
 

@@ -10,6 +10,7 @@ from .base import TEMPLATES
 
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 DEBUG = False
+INPROCESS_TASKS = False  # tests run the commands themselves
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 NIR_ENCRYPTION_KEYS = ["Qk5qY0F1cGVyWk1sN2Y4QjVvX3FGYlBzS0U4S2l0M1E="]
 NIR_LOOKUP_KEY = "test-nir-lookup-key"

@@ -154,6 +154,22 @@ def test_resume_command(referentials, provider, employer, persons, monkeypatch):
     assert "0 import(s) repris" in out.getvalue()
 
 
+def test_the_in_process_task_resumes_an_interrupted_import(
+    referentials, provider, employer, persons, monkeypatch
+):
+    """`make run` has no cron: its scheduler runs the same command (`core.tasks`)."""
+    from passeport.core import tasks
+
+    imported = _killed_after_first_batch(monkeypatch, _received(persons, employer, provider))
+    _silent_for(imported, 10)
+
+    output = tasks.run_job("resume_prevention_imports")
+
+    assert "1 import(s) repris" in output
+    imported = PreventionImport.objects.get(pk=imported.pk)
+    assert imported.status == ImportStatus.DONE and imported.processed_count == 5
+
+
 def test_an_internal_error_is_said_and_keeps_what_was_accepted(
     referentials, provider, employer, persons, monkeypatch
 ):
