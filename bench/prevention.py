@@ -66,34 +66,10 @@ def run(url, manage, options):
     manage(url, "load_referentials", "--no-progress")
     manage(url, "seed_demo", "--holders", str(holders), "--seed", "1")
     siret = _provider_siret(url)
-    var = ROOT / "var"
-    var.mkdir(exist_ok=True)
-    files = {}
-    for label, count, seed in (("petit", small, 2), ("grand", lines, 1)):
-        path = var / f"bench-prevention-{label}-{count}.csv"
-        manage(
-            url, "generate_prevention", str(path), "--kind", "adf", "--lines", str(count),
-            "--declarant", siret, "--seed", str(seed),
-        )  # fmt: skip
-        files[label] = (path, count)
     results = {"lines": lines, "holders": holders}
-    for label, (path, count) in files.items():
-        seconds, rss_mb, cpu = _import(url, path, siret)
-        size_mb = path.stat().st_size / 1_048_576
-        rate = count / seconds
-        print(
-            f"import_prevention {count:,} lignes ADF ({size_mb:.0f} Mo) : {seconds:.1f} s, "
-            f"{rate:,.0f} lignes/s, mémoire max {rss_mb:.0f} Mo, CPU du processus "
-            f"{cpu:.1f} s ({count / cpu:,.0f} lignes/s de CPU Python)"
-        )
-        results[f"{label}_cpu_s"] = round(cpu, 2)
-        results[f"{label}_lines"] = count
-        results[f"{label}_file_mb"] = round(size_mb, 1)
-        results[f"{label}_s"] = round(seconds, 2)
-        results[f"{label}_lines_per_s"] = round(rate)
-        results[f"{label}_peak_rss_mb"] = round(rss_mb)
-        path.unlink()
-    large = files["grand"][0].name
+    for label, count, seed in (("petit", small, 2), ("grand", lines, 1)):
+        results.update(_measured_import(url, manage, siret, label, count, seed))
+    large = _file(results, "grand").name
     rows, bare, with_schema = _bare.measure(
         url,
         [
@@ -115,6 +91,41 @@ def run(url, manage, options):
     )
     results.update(bare_rows=rows, bare_load_s=round(bare, 2), ratio_to_bare=round(ratio, 2))
     results.update(_bare.with_schema(results["grand_s"], with_schema))
+    # Optional (a few minutes): a file the size of the official limit, for its memory. An
+    # ADF line is about 250 bytes: 820,000 lines make 200 MB.
+    huge = int(os.environ.get("BENCH_PREVENTION_MEMORY_LINES", 0))
+    if huge:
+        results.update(_measured_import(url, manage, siret, "maximal", huge, 3))
+    return results
+
+
+def _file(results, label) -> Path:
+    return ROOT / "var" / f"bench-prevention-{label}-{results[f'{label}_lines']}.csv"
+
+
+def _measured_import(url, manage, siret, label, count, seed) -> dict:
+    """Generates a file of `count` lines, imports it in its own process and deletes it."""
+    results = {f"{label}_lines": count}
+    path = _file(results, label)
+    path.parent.mkdir(exist_ok=True)
+    manage(
+        url, "generate_prevention", str(path), "--kind", "adf", "--lines", str(count),
+        "--declarant", siret, "--seed", str(seed),
+    )  # fmt: skip
+    seconds, rss_mb, cpu = _import(url, path, siret)
+    size_mb = path.stat().st_size / 1_048_576
+    rate = count / seconds
+    print(
+        f"import_prevention {count:,} lignes ADF ({size_mb:.0f} Mo) : {seconds:.1f} s, "
+        f"{rate:,.0f} lignes/s, mémoire max {rss_mb:.0f} Mo, CPU du processus "
+        f"{cpu:.1f} s ({count / cpu:,.0f} lignes/s de CPU Python)"
+    )
+    results[f"{label}_cpu_s"] = round(cpu, 2)
+    results[f"{label}_file_mb"] = round(size_mb, 1)
+    results[f"{label}_s"] = round(seconds, 2)
+    results[f"{label}_lines_per_s"] = round(rate)
+    results[f"{label}_peak_rss_mb"] = round(rss_mb)
+    path.unlink()
     return results
 
 
