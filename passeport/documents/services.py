@@ -277,10 +277,11 @@ REVOKED_UNUSED = (
 )
 
 
-def _revoke_credentials(document: GeneratedDocument, *, actor: Actor, reason: str, keep=()):
+def _revoke(issuances, *, actor: Actor, reason: str) -> int:
+    """Revokes credentials of a document (`document.credentials`, filtered)."""
     from passeport.credentials.services import revoke_all
 
-    return revoke_all(document.credentials.exclude(pk__in=keep), actor=actor, reason=reason)
+    return revoke_all(issuances, actor=actor, reason=reason)
 
 
 def render_document(document: GeneratedDocument) -> GeneratedDocument:
@@ -304,11 +305,8 @@ def _render_tracked(document: GeneratedDocument) -> GeneratedDocument:
     try:
         return _render(document, issuance_ids)
     except TakenOver:
-        from passeport.credentials.models import Issuance
-        from passeport.credentials.services import revoke_all
-
-        revoke_all(
-            Issuance.objects.filter(pk__in=issuance_ids),
+        _revoke(
+            document.credentials.filter(pk__in=issuance_ids),
             actor=_actor(document),
             reason=REVOKED_UNUSED,
         )
@@ -382,11 +380,11 @@ def _render(document: GeneratedDocument, issuance_ids: list[int]) -> GeneratedDo
     if GeneratedDocument.objects.filter(pk=document.pk, revoked_at__isnull=False).exists():
         document.file.delete(save=False)  # revoked while it was being rendered
         GeneratedDocument.objects.filter(pk=document.pk).update(file="")
-        _revoke_credentials(document, actor=actor, reason=REVOKED_WITH_DOCUMENT)
+        _revoke(document.credentials.all(), actor=actor, reason=REVOKED_WITH_DOCUMENT)
         document.refresh_from_db()
         return document
     # Those of an earlier run that was cut short: never handed out.
-    _revoke_credentials(document, actor=actor, reason=REVOKED_UNUSED, keep=issuance_ids)
+    _revoke(document.credentials.exclude(pk__in=issuance_ids), actor=actor, reason=REVOKED_UNUSED)
     journal.log(
         journal.Event(
             actor,
@@ -415,7 +413,7 @@ def revoke_document(document: GeneratedDocument, *, actor: Actor) -> GeneratedDo
     document.revoked_at = timezone.now()
     document.save(update_fields=["revoked_at", "file"])
     # The attestations joined to the PDF stop verifying with it.
-    _revoke_credentials(document, actor=actor, reason=REVOKED_WITH_DOCUMENT)
+    _revoke(document.credentials.all(), actor=actor, reason=REVOKED_WITH_DOCUMENT)
     journal.log(
         journal.Event(
             actor,

@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from passeport.credentials.models import Issuance, IssuanceState
+from passeport.credentials.verification import verify_sd_jwt
 from passeport.documents import services as documents
 from passeport.documents.models import DocumentStatus, GeneratedDocument
+from passeport.documents.verification import embedded_files
 from passeport.journal.actors import Actor
 from passeport.journal.models import JournalEntry
 from tests.factories import UserFactory
@@ -134,10 +136,21 @@ def test_revoking_a_document_revokes_the_credentials_joined_to_it(
     assert joined and document.credentials.count() == joined
     assert _states(document) == [(IssuanceState.VALID, "")]
 
+    # What someone who received the PDF extracts from it, verified as a recruiter would.
+    extracted = [
+        content.decode()
+        for name, content in embedded_files(document.file.open("rb").read())
+        if name.endswith(".sd-jwt")
+    ]
+    assert extracted and all(verify_sd_jwt(text).ok for text in extracted)
+
     documents.revoke_document(document, actor=Actor.for_user(holder))
 
     assert _states(document) == [(IssuanceState.REVOKED, documents.REVOKED_WITH_DOCUMENT)]
     assert JournalEntry.objects.filter(action="credential.revoked").count() == joined
+    for text in extracted:
+        verdict = verify_sd_jwt(text)
+        assert not verdict.ok and "révoqu" in " ".join(c.detail for c in verdict.checks)
 
 
 def test_the_credentials_of_a_rendering_cut_short_are_revoked_when_it_is_redone(
