@@ -137,6 +137,16 @@ def database_from_url(url):
 
 
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Read replicas (PostgreSQL streaming replicas), comma-separated URLs: the employer board and
+# the referential searches read from them (`core.replicas`); everything else from the primary.
+DATABASE_REPLICAS = []
+for _position, _url in enumerate(env("DATABASE_REPLICA_URLS", [], cast=list), start=1):
+    DATABASES[f"replica_{_position}"] = {
+        **database_from_url(_url),
+        "ATOMIC_REQUESTS": False,  # read only: no transaction per request there
+    }
+    DATABASE_REPLICAS.append(f"replica_{_position}")
+DATABASE_ROUTERS = ["passeport.core.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Personal data ----------------------------------------------------------------------

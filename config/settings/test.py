@@ -33,6 +33,14 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidVariable()
 # its STATIC_ROOT are for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
 
+# A replica alias mirroring the test database, used only by the tests that set
+# DATABASE_REPLICAS (tests/core/test_replicas.py).
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "ATOMIC_REQUESTS": False,
+    "TEST": {"MIRROR": "default"},
+}
+
 # --- Identity: the development provider serves the tests over real HTTP --------------------
 # Providers point at it per test (the live server's port is only known then); the keys are
 # generated in memory for this process.

@@ -28,10 +28,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import QuerySet
 
 from passeport.consent.models import ConsentScope, PreventionConsent
+from passeport.core.replicas import read_alias
 from passeport.organisations.models import Organisation
 from passeport.people.models import Person
 from passeport.prevention import catalogue
@@ -303,7 +304,7 @@ class Board:
         )
         params += [_date(start) for start in starts[1:-1]]
         params += [_date(self.day), _date(starts[-1])]
-        with connection.cursor() as cursor:
+        with connections[read_alias()].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         summary = {
@@ -402,7 +403,7 @@ class Board:
             "ORDER BY l.person_id, l.horizon, l.id"
         )
         uuid_field = PreventionTraining._meta.get_field("public_id")
-        with connection.cursor() as cursor:
+        with connections[read_alias()].cursor() as cursor:
             cursor.execute(sql, params)
             while chunk := cursor.fetchmany(2000):
                 for person_id, public_id, *rest in chunk:

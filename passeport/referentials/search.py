@@ -12,6 +12,8 @@ import re
 from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Length
 
+from passeport.core.replicas import replica_reads
+
 from .enums import CommuneKind
 from .models import Commune, Country, Fiche, NafCode, RomeAppellation, RomeCode, RomeSkill
 from .text import normalize
@@ -71,11 +73,15 @@ def _search(
         if prefix
         else []
     )
-    return list(
-        queryset.filter(matches)
-        .annotate(rank=rank)
-        .order_by("rank", *code_order, *extra_order, Length(label_field), label_field, "pk")[:limit]
-    )
+    # Referentials change once a load: a replica's lag never matters here.
+    with replica_reads():
+        return list(
+            queryset.filter(matches)
+            .annotate(rank=rank)
+            .order_by("rank", *code_order, *extra_order, Length(label_field), label_field, "pk")[
+                :limit
+            ]
+        )
 
 
 def _compact(query):

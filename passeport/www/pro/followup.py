@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from dsfr.forms import DsfrBaseForm
 
+from passeport.core.replicas import replica_reads
 from passeport.followup import board as followup
 from passeport.followup.models import (
     Notification,
@@ -112,17 +113,20 @@ def _query_string(request) -> str:
 def board(request, public_id):
     organisation = _employer(request, public_id)
     board, form = _board(request, organisation)
-    page = Paginator(board.listing(), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = followup.employee_rows(board, list(page))
+    # The board's reads tolerate a replica's lag (the export reads the primary: its journal
+    # entry names exactly the persons exported).
+    with replica_reads():
+        page = Paginator(board.listing(), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = followup.employee_rows(board, list(page))
+        counters = board.counters()
+        months = board.expiries_by_month()
+        missing = board.missing_counts()
     _journal_reads(
         request,
         organisation,
         [row.person for row in rows if row.consented],
         "Tableau de suivi des formations de prévention",
     )
-    counters = board.counters()
-    months = board.expiries_by_month()
-    missing = board.missing_counts()
     notifications = list(
         Notification.objects.filter(
             user=request.user, reminder__employer=organisation, read_at__isnull=True
