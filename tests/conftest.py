@@ -3,8 +3,14 @@
 import datetime
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from passeport.journal.actors import Actor
+
+# No per-example deadline: on a loaded machine (CI, parallel workers) Hypothesis's 200 ms
+# default fails correct code; speed is measured by `make bench`, never by tests.
+hypothesis_settings.register_profile("passeport", deadline=None)
+hypothesis_settings.load_profile("passeport")
 
 
 @pytest.fixture(autouse=True)
