@@ -14,7 +14,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test quality bench venv lock migrate demo clean-db format browser verifiers pdfsig
+.PHONY: run dev test quality bench venv lock migrate demo clean-db format browser verifiers pdfsig
 
 venv: $(STAMP)
 
@@ -32,13 +32,23 @@ demo: migrate
 	@$(BIN)/python manage.py load_referentials --if-needed
 	@$(BIN)/python manage.py seed_demo --holders $(DEMO_HOLDERS) --seed $(DEMO_SEED) --if-empty
 
+# `make run` and `make dev` start the Procfile's web and worker with honcho: the
+# production shape on one machine (gunicorn, a Huey worker); Ctrl-C stops both.
+PROCFILE_ENV = PATH="$(CURDIR)/$(BIN):$$PATH" DJANGO_SETTINGS_MODULE=config.settings.dev \
+	GUNICORN_BIND=$(HOST):$(PORT) WEB_THREADS=$${WEB_THREADS:-4} \
+	SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}
+
 run: demo
 	@echo ""
-	@echo "  Passeport est servi sur http://$(HOST):$(PORT)/"
+	@echo "  Passeport est servi sur http://$(HOST):$(PORT)/ (web : gunicorn ; worker : tâches de fond)"
 	@echo "  Administration : http://$(HOST):$(PORT)/admin/ (créez un compte : .venv/bin/python manage.py createsuperuser)"
 	@echo ""
 	@# The development identity provider is reached at SITE_URL: follow HOST and PORT.
-	@SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(PROCFILE_ENV) $(BIN)/honcho start web worker
+
+# The same, with DEBUG (Django's error pages) and the web process reloading on code changes.
+dev: demo
+	@$(PROCFILE_ENV) DJANGO_DEBUG=true GUNICORN_RELOAD=true $(BIN)/honcho start web worker
 
 test: venv browser verifiers pdfsig
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)

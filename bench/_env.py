@@ -12,7 +12,5 @@ def django_env(url: str, **extra: str) -> dict[str, str]:
         "DATABASE_URL": url,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         "DJANGO_DEBUG": "false",
-        # No scheduler thread in a measured server (`passeport.core.tasks`).
-        "INPROCESS_TASKS": "false",
         **extra,
     }

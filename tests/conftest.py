@@ -30,6 +30,15 @@ def _csrf_token_never_empty(monkeypatch):
     monkeypatch.setattr(defaulttags.CsrfTokenNode, "render", render)
 
 
+@pytest.fixture(autouse=True)
+def _empty_queue():
+    """Huey's immediate mode keeps delayed retries in memory: none leaks into the next test."""
+    yield
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.storage.flush_all()
+
+
 @pytest.fixture
 def system_actor():
     return Actor.system("tests")

@@ -4,6 +4,7 @@ Every value that varies between deployments is read from the environment here, b
 name, through `env()`; the list is documented in README.md and `.env.example`.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -49,7 +50,10 @@ INSTALLED_APPS = [
     "django_htmx",
     # So that /api/docs serves Swagger UI from our static files, not a CDN (CSP: 'self').
     "ninja",
+    # The Huey worker command (`manage.py run_huey`) and the queue's Django glue.
+    "huey.contrib.djhuey",
     "passeport.core",
+    "passeport.jobs",
     "passeport.users",
     "passeport.journal",
     "passeport.referentials",
@@ -160,10 +164,6 @@ NIR_LOOKUP_KEY = env("NIR_LOOKUP_KEY", "")
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
-# Periodic jobs (resumes, purge, reviews deemed verified, reminders) run in the serving
-# process (`passeport.core.tasks`, the embedded default); off in production, where cron
-# runs the same commands (one process does them, not each gunicorn worker).
-INPROCESS_TASKS = env("INPROCESS_TASKS", False, cast=bool)
 USE_I18N = True
 USE_TZ = True
 
@@ -211,7 +211,67 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The workers say when they start and what they run (task names and ids only).
+        "huey": {
+            "handlers": ["console"],
+            "level": env("HUEY_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+    },
+}
+
+# --- Background work (Huey, `passeport.jobs`) -------------------------------------------
+# Tasks are enqueued when their transaction commits and run by worker processes
+# (`manage.py run_huey`, the Procfile's `worker`), never by a web process. With
+# HUEY_REDIS_URL the queue is Redis (production: any number of web and worker machines);
+# without, a SQLite file in var/ (the embedded default: one machine). Every worker runs the
+# periodic jobs unless HUEY_PERIODIC=false (set it on all workers but one: the jobs are
+# idempotent, running them twice only wastes time).
+HUEY_REDIS_URL = env("HUEY_REDIS_URL", "")
+HUEY = {
+    "name": env("HUEY_QUEUE_NAME", "passeport"),
+    "huey_class": "huey.RedisHuey" if HUEY_REDIS_URL else "huey.SqliteHuey",
+    "immediate": False,  # never DEBUG's default: tasks must not run in a web process
+    "results": False,  # nothing reads a task's return value
+    "utc": True,
+    "connection": (
+        {"url": HUEY_REDIS_URL}
+        if HUEY_REDIS_URL
+        else {"filename": env("HUEY_SQLITE_PATH", str(VAR_DIR / "huey.sqlite3"))}
+    ),
+    "consumer": {
+        "workers": env("HUEY_WORKERS", 2, cast=int),
+        "worker_type": env("HUEY_WORKER_TYPE", "thread"),
+        "periodic": env("HUEY_PERIODIC", True, cast=bool),
+        "check_worker_health": True,
+        # SQLite storage is polled: at most a second between an upload and its start.
+        "max_delay": 1.0,
+    },
+}
+
+# Long work (imports, accrochage files) saves a sign of life with each batch; one silent for
+# this long was stopped (worker killed, machine restarted) and is taken up again by the
+# periodic resumes.
+PREVENTION_IMPORT_STALE_AFTER = datetime.timedelta(
+    seconds=env("PREVENTION_IMPORT_STALE_SECONDS", 300, cast=int)
+)
+ACCROCHAGE_STALE_AFTER = datetime.timedelta(seconds=env("ACCROCHAGE_STALE_SECONDS", 300, cast=int))
+
+# --- Cache ------------------------------------------------------------------------------
+# Rate limits, identity providers' metadata, opportunistic housekeeping. Shared by every
+# process: Redis with CACHE_REDIS_URL (production), else files in var/cache (one machine).
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}
+        if CACHE_REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    )
 }
 
 # --- Mail -------------------------------------------------------------------------------

@@ -14,8 +14,9 @@ from cryptography.fernet import Fernet
 from .base import *  # noqa: F403
 from .base import CONTENT_SECURITY_POLICY, OIDC_PROVIDERS, SITE_URL, VAR_DIR, env
 
-DEBUG = env("DJANGO_DEBUG", True, cast=bool)
-INPROCESS_TASKS = env("INPROCESS_TASKS", True, cast=bool)
+# Served as in production (`make run`: gunicorn and a Huey worker from the Procfile);
+# `make dev` turns DEBUG on and reloads on code changes.
+DEBUG = env("DJANGO_DEBUG", False, cast=bool)
 ALLOWED_HOSTS = env("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"], cast=list)
 
 
@@ -54,9 +55,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# Static files come from the app folders here (runserver, test client); whitenoise and
-# its STATIC_ROOT are for production.
-MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+# Static files are served by whitenoise from the app folders (no collectstatic step),
+# read again on each request when DEBUG is on (`make dev`).
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # nothing collected here
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Development identity provider ----------------------------------------------------------
 # A real OpenID Connect provider mounted in this server under /dev-idp/ (FranceConnect,

@@ -10,7 +10,9 @@ from .base import TEMPLATES
 
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 DEBUG = False
-INPROCESS_TASKS = False  # tests run the commands themselves
+# Tasks run synchronously where they are enqueued (after commit), in memory (Huey's
+# immediate mode); tests/jobs run real workers on SQLite and Redis.
+HUEY = {"name": "passeport-tests", "huey_class": "huey.MemoryHuey", "immediate": True}
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 NIR_ENCRYPTION_KEYS = ["Qk5qY0F1cGVyWk1sN2Y4QjVvX3FGYlBzS0U4S2l0M1E="]
 NIR_LOOKUP_KEY = "test-nir-lookup-key"

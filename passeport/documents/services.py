@@ -1,8 +1,7 @@
 """CVs, and the issuance of sealed PDFs: requested in the request, rendered off it.
 
-`request_document` records what the PDF will carry and starts the rendering after commit
-in a background thread (the embedded default; `start_background` is the one place to
-hand it to a task queue). `render_document` reads the entries, collects the credentials
+`request_document` records what the PDF will carry; a worker renders it once the request
+commits (`tasks.render_document`). `render_document` reads the entries, collects the credentials
 of the guaranteed ones, lays the PDF out (Typst), seals it (pyHanko), and records its
 SHA-256: the public verifier recognises the file by it.
 """
@@ -12,11 +11,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import threading
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -184,26 +182,21 @@ def request_document(
             payload={"kind": kind, "entries": len(records)},
         )
     )
-    transaction.on_commit(lambda: start_background(document.pk))
+    start_after_commit(document)
     return document
 
 
-def start_background(pk: int) -> None:
-    """Replaced in tests by `_render_inline`: a thread would not see the test's
-    transaction."""
-    threading.Thread(
-        target=_render_in_thread, args=(pk,), name=f"document-{pk}", daemon=True
-    ).start()
+def start_after_commit(document: GeneratedDocument) -> None:
+    from .tasks import render_document as render_task  # the task calls back here
+
+    transaction.on_commit(lambda: render_task(document.pk), robust=True)
 
 
-def _render_in_thread(pk: int) -> None:
-    try:
-        render_document(GeneratedDocument.objects.get(pk=pk))
-    except Exception:
-        # `render_document` has said it on the document's page.
-        logger.exception("Document %s : échec de la fabrication", pk)
-    finally:
-        connection.close()
+def render_document_pk(pk: int) -> None:
+    """The worker's entry point; a document deleted meanwhile is nothing to do."""
+    document = GeneratedDocument.objects.filter(pk=pk).first()
+    if document is not None:
+        render_document(document)
 
 
 RENDERED_FIELDS = [
@@ -242,13 +235,21 @@ def restart_if_stale(document: GeneratedDocument) -> bool:
     """Starts the rendering again after a restart killed it (its page was read)."""
     if not is_stale(document):
         return False
-    transaction.on_commit(lambda: start_background(document.pk))
+    start_after_commit(document)
     return True
 
 
-def _render_inline(pk: int) -> None:
-    """What the background thread does, in the calling thread (tests, debugging)."""
-    render_document(GeneratedDocument.objects.get(pk=pk))
+def resume_stale_renderings(now: datetime.datetime | None = None) -> list[GeneratedDocument]:
+    """Renders again, in this process, every rendering a stopped worker left unfinished
+    (periodic task); a rendering still going is left alone."""
+    stale = CLAIMS.stale(now).filter(revoked_at__isnull=True).order_by("created_at", "pk")
+    rendered = []
+    for document in stale:
+        try:
+            rendered.append(render_document(document))
+        except Exception:  # said on its page; the others still get rendered
+            logger.exception("Document %s : échec de la fabrication", document.pk)
+    return rendered
 
 
 def _progress(document: GeneratedDocument, percent: int, step: str) -> None:

@@ -21,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Case, DateField, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from passeport.consent.models import ConsentScope, PreventionConsent
+from passeport.jobs.mail import send_after_commit
 from passeport.journal import services as journal
 from passeport.journal.actors import Actor
 from passeport.organisations.models import Membership, Organisation
@@ -247,15 +248,15 @@ def _run(day: datetime.date, outcome: Outcome) -> None:
     outcome.notifications = len(notifications)
     outcome.emails = sum(len(to) for _r, to, _k, _o in messages)
     if not outcome.dry_run:
-        transaction.on_commit(lambda: _send(messages), robust=True)
+        send_after_commit(_build(messages), "expiry_reminders")
 
 
 def _site(path: str) -> str:
     return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
-def _send(messages) -> None:
-    """Sends the day's e-mails over one connection; the log names no address."""
+def _build(messages) -> list[EmailMultiAlternatives]:
+    """The day's e-mails, one per reminder and recipient kind."""
     built = []
     for reminder, to, kind, organisation in messages:
         if kind == "holder":
@@ -282,6 +283,4 @@ def _send(messages) -> None:
             render_to_string(f"pro/followup/emails/reminder_{kind}.html", context), "text/html"
         )
         built.append(message)
-    with get_connection() as mail:
-        sent = mail.send_messages(built)
-    logger.info("expiry reminders: %s e-mails sent", sent)
+    return built

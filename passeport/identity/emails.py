@@ -1,15 +1,17 @@
 """E-mails of identity and access: invitations of professionals, removal from an
 organisation. Plain text with a simple HTML alternative, rendered when the event happens,
-sent once the transaction commits (nothing goes out for a change that is rolled back)."""
+sent by a worker once the transaction commits (nothing goes out for a change that is rolled
+back; a failing mail relay is tried again)."""
 
 import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from passeport.jobs.mail import send_after_commit
 
 logger = logging.getLogger(__name__)
 SERVICE_NAME = "Passeport de compétences"
@@ -40,12 +42,7 @@ def _send_after_commit(template: str, subject: str, to: str, context: dict) -> N
         render_to_string(f"identity/emails/{template}.html", context), "text/html"
     )
 
-    def send():
-        message.send()
-        logger.info("e-mail %s sent", template)  # never the address: personal data
-
-    # robust: a mail relay failure is logged, it does not undo nor break the page.
-    transaction.on_commit(send, robust=True)
+    send_after_commit([message], template)
 
 
 def send_invitation(invitation) -> None:

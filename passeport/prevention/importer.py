@@ -25,13 +25,12 @@ import itertools
 import json
 import logging
 import os
-import threading
 import zipfile
 from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -115,29 +114,17 @@ def receive_import(
 
 
 def start_after_commit(imported: PreventionImport) -> None:
-    transaction.on_commit(lambda: start_background(imported.pk))
+    """A worker processes the import once the transaction that received it commits."""
+    from .tasks import process_import  # the task calls back into this module
+
+    transaction.on_commit(lambda: process_import(imported.pk), robust=True)
 
 
-def start_background(pk: int) -> None:
-    """Replaced in tests by `_process_inline`: a thread would not see the test's
-    transaction."""
-    threading.Thread(
-        target=_process_in_thread, args=(pk,), name=f"prevention-import-{pk}", daemon=True
-    ).start()
-
-
-def _process_in_thread(pk: int) -> None:
-    try:
-        process_import(PreventionImport.objects.get(pk=pk))
-    except Exception:
-        # `process_import` has said it on the status page.
-        logger.exception("Import de prévention %s : échec du traitement", pk)
-    finally:
-        connection.close()
-
-
-def _process_inline(pk: int) -> None:
-    process_import(PreventionImport.objects.get(pk=pk))
+def process_import_pk(pk: int) -> None:
+    """The worker's entry point; an import deleted meanwhile is nothing to do."""
+    imported = PreventionImport.objects.filter(pk=pk).first()
+    if imported is not None:
+        process_import(imported)
 
 
 @contextlib.contextmanager

@@ -6,12 +6,13 @@ import logging
 
 from django.apps import apps
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from passeport.jobs.mail import send_after_commit
 from passeport.journal.actors import Actor
 from passeport.journal.services import Event, log
 from passeport.organisations.enums import MembershipRole
@@ -225,10 +226,4 @@ def notify_declarant(request: CorrectionRequest) -> None:
         message.attach_alternative(html, "text/html")
         messages.append(message)
 
-    def send():
-        with get_connection() as connection:
-            connection.send_messages(messages)
-        logger.info("e-mail correction_requested sent to %d administrators", len(messages))
-
-    # robust: a mail relay failure is logged, it does not undo the holder's request.
-    transaction.on_commit(send, robust=True)
+    send_after_commit(messages, "correction_requested")

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from passeport.api import services
 from passeport.api.models import ApiToken
-from passeport.ingest.accrochage import services as accrochage
 from passeport.ingest.accrochage.models import AccrochageSubmission, SubmissionStatus
 from passeport.ingest.accrochage.services import process_submission
 from passeport.records.models import Certification
@@ -179,7 +178,6 @@ def test_openapi_is_documented_in_french(client):
 def test_reading_the_status_takes_up_an_interrupted_file_for_its_certifier_only(
     client, certifier, holders, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(accrochage, "start_background", accrochage._process_in_thread_inline)
     settings.ACCROCHAGE_SYNC_MAX_BYTES = 0  # background: nothing runs in this test's request
     auth = _token(certifier)
     body = _post(client, auth).json()

@@ -1,20 +1,14 @@
 """Shared by tests/documents, tests/sharing and tests/www/test_verify*: a holder with a published
-passport; documents rendered inline (a background thread would not see the test's
-transaction)."""
+passport. Documents are rendered by the queue's task, run synchronously once the test
+executes the commit callbacks (Huey's immediate mode)."""
 
 import pytest
 
-from passeport.documents import services as documents
 from passeport.journal.actors import Actor
 from passeport.records import services as records
 from passeport.records.models import RECORD_MODELS
 from tests.factories import UserFactory
 from tests.www.holder.passports import passport
-
-
-@pytest.fixture(autouse=True)
-def render_inline(monkeypatch):
-    monkeypatch.setattr(documents, "start_background", documents._render_inline)
 
 
 def publish_all(user):

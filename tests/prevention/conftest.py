@@ -3,19 +3,12 @@ ROME codes and RS fiches the lines name, and a builder of ADF/JDR lines and file
 
 import pytest
 
-from passeport.prevention import importer
 from passeport.referentials.models import Fiche, RomeCode
 from tests.factories import OrganisationFactory, PersonFactory
 
 from .helpers import member
 
 ROME_CODES = ("H2909", "H2913", "I1304", "N1101", "F1703", "K2204")
-
-
-@pytest.fixture(autouse=True)
-def _background_inline(monkeypatch):
-    """A thread would not see the test's transaction: background work runs inline."""
-    monkeypatch.setattr(importer, "start_background", importer._process_inline)
 
 
 @pytest.fixture

@@ -154,18 +154,17 @@ def test_resume_command(referentials, provider, employer, persons, monkeypatch):
     assert "0 import(s) repris" in out.getvalue()
 
 
-def test_the_in_process_task_resumes_an_interrupted_import(
+def test_the_periodic_task_resumes_an_interrupted_import(
     referentials, provider, employer, persons, monkeypatch
 ):
-    """`make run` has no cron: its scheduler runs the same command (`core.tasks`)."""
-    from passeport.core import tasks
+    """Without cron, the workers' periodic task runs the same command."""
+    from passeport.prevention.tasks import resume_prevention_imports
 
     imported = _killed_after_first_batch(monkeypatch, _received(persons, employer, provider))
     _silent_for(imported, 10)
 
-    output = tasks.run_job("resume_prevention_imports")
-
-    assert "1 import(s) repris" in output
+    assert "1 import(s) repris" in resume_prevention_imports.call_local()
+    resume_prevention_imports()  # through the queue: nothing left to resume
     imported = PreventionImport.objects.get(pk=imported.pk)
     assert imported.status == ImportStatus.DONE and imported.processed_count == 5
 

@@ -1,1 +1,1 @@
-from tests.documents.fixtures import holder, holder_client, published, render_inline  # noqa: F401
+from tests.documents.fixtures import holder, holder_client, published  # noqa: F401

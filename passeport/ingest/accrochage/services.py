@@ -30,13 +30,12 @@ import logging
 import os
 import re
 import tempfile
-import threading
 from collections.abc import Callable, Iterable
 from itertools import islice
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
@@ -146,7 +145,7 @@ def submit_accrochage(
     if background is None:
         background = submission.size > sync_max_bytes()
     if background:
-        transaction.on_commit(lambda: start_background(submission.pk))
+        start_after_commit(submission)
     else:
         process_submission(submission, progress=progress)
     return submission
@@ -169,22 +168,18 @@ def _digest(source) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def start_background(pk: int) -> None:
-    """Replaced in tests by a direct call (see tests): a thread would not see the test's
-    transaction."""
-    threading.Thread(
-        target=_process_in_thread, args=(pk,), name=f"accrochage-{pk}", daemon=True
-    ).start()
+def start_after_commit(submission: AccrochageSubmission) -> None:
+    """A worker processes the file once the transaction that received it commits."""
+    from passeport.ingest.tasks import process_accrochage  # the task calls back here
+
+    transaction.on_commit(lambda: process_accrochage(submission.pk), robust=True)
 
 
-def _process_in_thread(pk: int) -> None:
-    try:
-        process_submission(AccrochageSubmission.objects.get(pk=pk))
-    except Exception:
-        # `process_submission` has said it on the status page.
-        logger.exception("Dépôt d'accrochage %s : échec du traitement", pk)
-    finally:
-        connection.close()
+def process_submission_pk(pk: int) -> None:
+    """The worker's entry point; a submission deleted meanwhile is nothing to do."""
+    submission = AccrochageSubmission.objects.filter(pk=pk).first()
+    if submission is not None:
+        process_submission(submission)
 
 
 # --- Processing --------------------------------------------------------------------------
@@ -289,7 +284,7 @@ def resume_if_stale(submission: AccrochageSubmission) -> bool:
     status was read); True if so."""
     if not is_stale(submission):
         return False
-    transaction.on_commit(lambda: start_background(submission.pk))
+    start_after_commit(submission)
     return True
 
 
@@ -766,8 +761,3 @@ def _postcode_agrees(postcode: str, commune_code: str) -> bool:
 
 def _fr(day: datetime.date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else ""
-
-
-def _process_in_thread_inline(pk: int) -> None:
-    """What the background thread does, run in the calling thread (tests, debugging)."""
-    process_submission(AccrochageSubmission.objects.get(pk=pk))

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from dsfr.forms import DsfrBaseForm
 
+from passeport.jobs.mail import send_after_commit
 from passeport.journal import services as journal
 from passeport.journal.actors import Actor
 from passeport.organisations.enums import MembershipRole
@@ -771,12 +772,7 @@ def _notify_provider(line, organisation) -> None:
         for email in recipients
     ]
 
-    def send():
-        with get_connection() as connection:
-            connection.send_messages(emails)
-        logger.info("e-mail prevention review correction sent to %d administrators", len(emails))
-
-    transaction.on_commit(send, robust=True)
+    send_after_commit(emails, "prevention_review_correction")
 
 
 @require_http_methods(["GET", "POST"])

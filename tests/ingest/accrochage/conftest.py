@@ -5,15 +5,8 @@ import datetime
 
 import pytest
 
-from passeport.ingest.accrochage import services
 from passeport.referentials.models import Fiche
 from tests.factories import OrganisationFactory, PersonFactory
-
-
-@pytest.fixture(autouse=True)
-def _background_inline(monkeypatch):
-    """A thread would not see the test's transaction: background work runs inline."""
-    monkeypatch.setattr(services, "start_background", services._process_in_thread_inline)
 
 
 @pytest.fixture

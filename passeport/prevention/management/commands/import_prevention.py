@@ -1,5 +1,6 @@
 """`manage.py import_prevention FILE --kind adf|jdr --declarant SIRET [--report r.json]`:
-the same import as the portal's, processed here and now, with a progress bar."""
+the same import as the portal's, processed here and now, with a progress bar; with
+`--queue`, received here and processed by the workers (its page shows the progress)."""
 
 import time
 from pathlib import Path
@@ -35,6 +36,11 @@ class Command(BaseCommand):
             "--corrected", help="écrit le fichier des lignes rejetées dans ce fichier"
         )
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--queue",
+            action="store_true",
+            help="confier le traitement aux workers (tâches de fond) au lieu de le faire ici",
+        )
 
     def handle(
         self,
@@ -47,6 +53,7 @@ class Command(BaseCommand):
         report_csv,
         corrected,
         no_progress,
+        queue,
         **options,
     ):
         path = Path(file)
@@ -68,6 +75,14 @@ class Command(BaseCommand):
             )
         except DeclarationRefused as refused:
             raise CommandError(refused.message) from None
+        if queue:
+            if imported.status == ImportStatus.REJECTED:
+                raise CommandError(importer.summary(imported))
+            importer.start_after_commit(imported)  # autocommit: enqueued now
+            self.stdout.write(
+                f"{imported.file_name} : reçu (import {imported.public_id}), confié aux workers."
+            )
+            return
         bar = tqdm(unit=" lignes", desc=f"Import {kind.upper()}", disable=no_progress)
         imported = importer.process_import(imported, progress=bar.update)
         bar.close()
