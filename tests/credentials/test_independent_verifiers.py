@@ -133,6 +133,17 @@ def test_every_valid_open_badge_passes(client, issuable):
     )
 
 
+def test_a_title_holding_a_control_character_is_verifiable(client, holder):
+    """RDFC-1.0 escapes control characters in literals; pyld wrote them raw, so such a
+    badge's signature failed in every other verifier."""
+    from .conftest import TrainingFactory
+
+    record = TrainingFactory(person=holder.person, title="Sécurité\x1f incendie\x7f")
+    _, badge = services.issue_open_badge(record, actor=ACTOR)
+    (answer,) = independent.run([independent.open_badge_request(client, badge)])
+    assert answer["verified"], answer
+
+
 def _rogue_sign(document: dict, private_key, verification_method: str) -> dict:
     """What a naive issuer does: canonicalise without refusing dropped terms, and sign."""
     proof = {
