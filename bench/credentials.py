@@ -1,41 +1,34 @@
-"""Verifiable credentials: issuance and verification rates, each next to the bare
-signature (or signature check) with the same key, measured in the same run.
+"""Verifiable credentials: issuance rates, each next to a baseline measured in the same run.
 
-- SD-JWT VC with 10 disclosures issued per second (status index, issuance row, journal
-  entry, signature), next to bare ES256 signatures per second;
+- SD-JWT VC with 10 disclosures issued per second, one per transaction, next to bare ES256
+  signatures per second with the same key;
 - the same in batches (`services.issue_many`, BENCH_CREDENTIALS_BATCH per transaction):
   every credential keeps its own index, row and journal entry, the round trips are shared;
+  next to the baseline of the same work done bare: one signature per credential plus the
+  COPY of the same rows (issuance rows and journal entries) into copies of their tables
+  with their indexes and constraints;
 - Open Badges 3.0 issued per second (RDFC-1.0 canonicalisation of the document and of the
-  proof options, Ed25519 proof), next to bare Ed25519 signatures per second;
-- verifications per second through the public HTTP API (`POST /api/v1/verify`, gunicorn,
-  2 sync workers, `--preload`, 4 client threads), median and p99 latency, next to bare
-  signature checks and to the HTTP floor (GET /healthz on the same workers).
+  proof options, Ed25519 proof), one by one and in batches, with the same baselines;
+- the canonicalisation of an Open Badge by pyld (the one in use) and by a compiled
+  canonicaliser from PyPI (pyoxigraph, RDFC-1.0 in Rust) on the same N-Quads, output
+  compared byte for byte.
 
-Sizes: BENCH_CREDENTIALS_SD_JWT (default 2,000), BENCH_CREDENTIALS_OB (500),
-BENCH_CREDENTIALS_VERIFY (2,000 requests per format), BENCH_CREDENTIALS_BATCH (50). The
-measuring runs in a child process so that each database gets its own Django set-up.
+Verification over HTTP is measured with wrk by `bench/web.py`. Sizes:
+BENCH_CREDENTIALS_SD_JWT (default 2,000), BENCH_CREDENTIALS_OB (500),
+BENCH_CREDENTIALS_BATCH (50). The measuring runs in a child process so that each database
+gets its own Django set-up.
 """
 
 import json
 import os
-import socket
-import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 from bench._env import django_env
 
 ROOT = Path(__file__).resolve().parent.parent
-CLIENT_THREADS = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run(url, manage, options):
@@ -66,70 +59,24 @@ def run(url, manage, options):
         f"— signatures Ed25519 nues, même clé : {issue['ed25519_sign_per_s']:,.0f}/s"
     )
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            # Django imported once, before the fork: both workers start warm.
-            "--preload",
-        ],
-        cwd=ROOT,
-        env=django_env(url, VERIFY_RATE_LIMIT="100000000/m"),
-    )
-    try:
-        _wait_for(port)
-        verify = json.loads(
-            subprocess.run(
-                [sys.executable, "-m", "bench.credentials", "verify", str(port)],
-                cwd=ROOT,
-                env=django_env(url),
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    for name, label, bare in (
-        ("sd_jwt", "SD-JWT VC", "es256_verify_per_s"),
-        ("open_badge", "Open Badges 3.0", "ed25519_verify_per_s"),
+    for label, key, bare in (
+        ("SD-JWT VC", "sd_jwt", "sd_jwt_baseline_per_s"),
+        ("Open Badges 3.0", "ob", "ob_baseline_per_s"),
     ):
-        figures = verify[name]
+        rate, baseline = issue[f"{key}_batch_per_s"], issue[bare]
         print(
-            f"Vérification {label} par l'API HTTP (gunicorn, 2 workers) : "
-            f"{figures['per_s']:,.1f}/s, médiane {figures['median_ms']:.1f} ms, "
-            f"p99 {figures['p99_ms']:.1f} ms — vérifications de signature nues : "
-            f"{verify[bare]:,.0f}/s"
+            f"{label} par lots : {rate:,.0f}/s — signature nue + COPY des mêmes lignes "
+            f"(émissions, journal) avec index et contraintes : {baseline:,.0f}/s ; "
+            f"émission = {rate / baseline:.0%} de cette référence"
         )
-    floor = verify["http_floor"]
+    canon = issue["canonicalisation"]
     print(
-        f"Plancher HTTP (GET /healthz, mêmes workers) : {floor['per_s']:,.1f}/s, "
-        f"médiane {floor['median_ms']:.1f} ms, p99 {floor['p99_ms']:.1f} ms"
+        f"Canonicalisation du document d'un Open Badge : {canon['total_ms']:.2f} ms en tout ; "
+        f"l'algorithme RDFC-1.0 seul : pyld {canon['pyld_rdfc_ms']:.2f} ms, pyoxigraph "
+        f"(compilé, en service) {canon['oxigraph_rdfc_ms']:.2f} ms ; sorties "
+        f"identiques : {'oui' if canon['identical'] else 'NON'}"
     )
-    return {"issue": issue, "verify": verify}
-
-
-def _wait_for(port, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn ne répond pas")
+    return {"issue": issue}
 
 
 def _rate(function, n) -> float:
@@ -187,8 +134,67 @@ def _records():
     return certification, actor
 
 
+def _batch_baseline(before: dict, signature_seconds: float, count: int) -> float:
+    """Credentials per second of the bare work: `signature_seconds` for `count` bare
+    signatures, plus the COPY of the rows the batches wrote (issuances, journal entries)
+    into copies of their tables with indexes and constraints."""
+    from bench import _bare
+
+    _rows, _bare_s, with_schema = _bare.reload(
+        [
+            ("credentials_issuance", "id > %s", [before["issuance"]]),
+            ("journal_journalentry", "id > %s", [before["journal"]]),
+        ]
+    )
+    return count / (signature_seconds + with_schema)
+
+
+def _high_water() -> dict:
+    from django.db.models import Max
+
+    from passeport.credentials.models import Issuance
+    from passeport.journal.models import JournalEntry
+
+    return {
+        "issuance": Issuance.objects.aggregate(m=Max("id"))["m"] or 0,
+        "journal": JournalEntry.objects.aggregate(m=Max("id"))["m"] or 0,
+    }
+
+
+def _canonicalisation(badge: dict) -> dict:
+    """The whole canonicalisation (pyld's expansion to RDF, then RDFC-1.0 by pyoxigraph),
+    and the RDFC-1.0 algorithm alone by pyld (URDNA2015, used before) and by pyoxigraph
+    (Rust, in use) on the same N-Quads, outputs compared."""
+    from pyld.jsonld import JsonLdProcessor
+
+    from passeport.credentials import jsonld
+
+    unsigned = {key: value for key, value in badge.items() if key != "proof"}
+    options = {"documentLoader": jsonld.document_loader, "base": None}
+    nquads = JsonLdProcessor().to_rdf(unsigned, {**options, "format": "application/n-quads"})
+    n = 200
+
+    def pyld_rdfc():
+        return JsonLdProcessor().normalize(
+            nquads,
+            {**options, "algorithm": "URDNA2015", "inputFormat": "application/n-quads",
+             "format": "application/n-quads"},
+        )  # fmt: skip
+
+    def oxigraph_rdfc():
+        return jsonld.rdfc(nquads)
+
+    return {
+        "total_ms": round(1000 / _rate(lambda: jsonld.canonicalize(unsigned), n), 3),
+        "pyld_rdfc_ms": round(1000 / _rate(pyld_rdfc, n), 3),
+        "oxigraph_rdfc_ms": round(1000 / _rate(oxigraph_rdfc, n), 3),
+        "identical": pyld_rdfc() == oxigraph_rdfc() == jsonld.canonicalize(unsigned),
+    }
+
+
 def _issue():
     import json as _json
+    import time
 
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -205,21 +211,29 @@ def _issue():
     sd_rate = _rate(lambda: services.issue_sd_jwt(record, actor=actor), n_sd)
     es256 = keys.signing_key(KeyAlgorithm.ES256).private_key
     message = sample.split("~")[0].encode()
-    es_rate = _rate(lambda: es256.sign(message, ec.ECDSA(hashes.SHA256())), n_sd * 10)
+    es_rate = _rate(lambda: es256.sign(message, ec.ECDSA(hashes.SHA256())), n_sd)
 
-    services.issue_open_badge(record, actor=actor)
+    _, badge = services.issue_open_badge(record, actor=actor)
     ob_rate = _rate(lambda: services.issue_open_badge(record, actor=actor), n_ob)
     ed = keys.signing_key(KeyAlgorithm.EDDSA).private_key
-    ed_rate = _rate(lambda: ed.sign(message[:64]), n_sd * 10)
+    ed_rate = _rate(lambda: ed.sign(message[:64]), n_sd)
 
-    sd_batch = [services.Request(record, IssuedFormat.SD_JWT_VC)] * batch
-    ob_batch = [services.Request(record, IssuedFormat.OPEN_BADGE)] * batch
-    sd_batch_rate = batch * _rate(
-        lambda: services.issue_many(sd_batch, actor=actor), max(1, n_sd // batch)
-    )
-    ob_batch_rate = batch * _rate(
-        lambda: services.issue_many(ob_batch, actor=actor), max(1, n_ob // batch)
-    )
+    results = {}
+    for key, fmt, count, sign_rate in (
+        ("sd_jwt", IssuedFormat.SD_JWT_VC, n_sd, es_rate),
+        ("ob", IssuedFormat.OPEN_BADGE, n_ob, ed_rate),
+    ):
+        requests = [services.Request(record, fmt)] * batch
+        rounds = max(1, count // batch)
+        before = _high_water()
+        started = time.perf_counter()
+        for _ in range(rounds):
+            services.issue_many(requests, actor=actor)
+        issued = rounds * batch
+        results[f"{key}_batch_per_s"] = round(issued / (time.perf_counter() - started), 1)
+        results[f"{key}_baseline_per_s"] = round(
+            _batch_baseline(before, issued / sign_rate, issued), 1
+        )
     print(
         _json.dumps(
             {
@@ -229,96 +243,14 @@ def _issue():
                 "ob_per_s": round(ob_rate, 2),
                 "ed25519_sign_per_s": round(ed_rate),
                 "batch": batch,
-                "sd_jwt_batch_per_s": round(sd_batch_rate, 1),
-                "ob_batch_per_s": round(ob_batch_rate, 1),
+                **results,
+                "canonicalisation": _canonicalisation(badge),
             }
         )
     )
 
 
-def _load(port, body, n):
-    """`body` POSTed to the verify API (None: GET /healthz, the HTTP floor)."""
-    import requests
-
-    latencies: list[float] = []
-    lock = threading.Lock()
-    url = f"http://127.0.0.1:{port}" + ("/api/v1/verify" if body else "/healthz")
-
-    def call(session):
-        if body is None:
-            response = session.get(url, timeout=30)
-            assert response.status_code == 200, response.text
-        else:
-            response = session.post(url, json=body, timeout=30)
-            assert response.status_code == 200 and response.json()["valid"], response.text
-
-    def worker(count):
-        session = requests.Session()
-        for _ in range(count):
-            started = time.perf_counter()
-            call(session)
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                latencies.append(elapsed)
-
-    for _ in range(10):  # warm both workers (imports, contexts, keys)
-        call(requests)
-    threads = [
-        threading.Thread(target=worker, args=(n // CLIENT_THREADS,)) for _ in range(CLIENT_THREADS)
-    ]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-    return {
-        "per_s": round(len(latencies) / wall, 1),
-        "median_ms": round(statistics.median(latencies), 2),
-        "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 2),
-        "requests": len(latencies),
-    }
-
-
-def _verify(port):
-    import json as _json
-
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import ec
-
-    from passeport.credentials import keys, services
-    from passeport.credentials.models import KeyAlgorithm
-
-    record, actor = _records()
-    n = int(os.environ.get("BENCH_CREDENTIALS_VERIFY", 2000))
-    _, sd_jwt = services.issue_sd_jwt(record, actor=actor)
-    _, badge = services.issue_open_badge(record, actor=actor)
-    result = {
-        "sd_jwt": _load(port, {"sd_jwt": sd_jwt}, n),
-        "open_badge": _load(port, {"open_badge": badge}, n),
-        "http_floor": _load(port, None, n),
-    }
-    es256 = keys.signing_key(KeyAlgorithm.ES256).private_key
-    message = sd_jwt.split("~")[0].encode()
-    signature = es256.sign(message, ec.ECDSA(hashes.SHA256()))
-    public = es256.public_key()
-    result["es256_verify_per_s"] = round(
-        _rate(lambda: public.verify(signature, message, ec.ECDSA(hashes.SHA256())), 3000)
-    )
-    ed = keys.signing_key(KeyAlgorithm.EDDSA).private_key
-    ed_signature = ed.sign(message)
-    ed_public = ed.public_key()
-    result["ed25519_verify_per_s"] = round(
-        _rate(lambda: ed_public.verify(ed_signature, message), 3000)
-    )
-    print(_json.dumps(result))
-
-
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
     _setup()
-    if sys.argv[1] == "issue":
-        _issue()
-    else:
-        _verify(int(sys.argv[2]))
+    _issue()
