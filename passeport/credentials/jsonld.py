@@ -114,7 +114,7 @@ def canonicalize(document: dict) -> str:
     except JsonLdError as error:
         raise JsonLdRefused(f"Document JSON-LD invalide : {_reason(error)}") from error
     undefined = sorted(
-        {line.split(" ")[1] for line in nquads.splitlines() if UNDEFINED_VOCABULARY in line}
+        {line.split(" ")[1] for line in nquads.split("\n") if UNDEFINED_VOCABULARY in line}
     )
     if dropped or undefined:
         names = ", ".join(sorted(set(dropped)) + undefined)

@@ -25,6 +25,8 @@ from urllib.parse import quote, urlsplit
 
 from cryptography.fernet import Fernet, MultiFernet
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -42,6 +44,11 @@ class KeyStoreError(ImproperlyConfigured):
     pass
 
 
+# kid → the `cryptography` private key: jwcrypto builds a new one on every call, a
+# noticeable share of a credential's issuance. A kid is never reused.
+_crypto_keys: dict[str, object] = {}
+
+
 @dataclasses.dataclass(frozen=True)
 class SigningKey:
     kid: str
@@ -51,7 +58,19 @@ class SigningKey:
     @property
     def private_key(self):
         """The `cryptography` private key (Ed25519PrivateKey or EllipticCurvePrivateKey)."""
-        return self.jwk.get_op_key("sign")
+        key = _crypto_keys.get(self.kid)
+        if key is None:
+            key = _crypto_keys[self.kid] = self.jwk.get_op_key("sign")
+        return key
+
+    def sign_jws(self, signing_input: bytes) -> bytes:
+        """The JWS signature (RFC 7515/7518) of `signing_input`: Ed25519 as is, ES256 as
+        the 64-byte R ‖ S."""
+        if self.algorithm == KeyAlgorithm.EDDSA:
+            return self.private_key.sign(signing_input)
+        der = self.private_key.sign(signing_input, ec.ECDSA(hashes.SHA256()))
+        r, s = decode_dss_signature(der)
+        return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
 
 # --- Configuration ---------------------------------------------------------------------

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime
+import functools
 import gzip
 import json
 import math
@@ -53,8 +54,13 @@ def ttl_seconds() -> int:
 
 
 def url(status_list: StatusList) -> str:
-    path = reverse("credentials:status_list", args=[status_list.public_id])
-    return keys.issuer_url() + path
+    return keys.issuer_url() + _path(status_list.public_id)
+
+
+@functools.lru_cache(maxsize=256)
+def _path(public_id) -> str:
+    """A list's path, resolved once per list (every credential names its list)."""
+    return reverse("credentials:status_list", args=[public_id])
 
 
 # --- Allocation ------------------------------------------------------------------------
