@@ -178,8 +178,10 @@ def recipient_actor(link: ShareLink) -> Actor:
 
 
 @transaction.atomic
+@transaction.atomic
 def record_view(link: ShareLink, *, user_agent: str) -> ShareLinkView:
-    """Counts and journals one opening (on the holder's person: their access log)."""
+    """Counts and journals one opening (on the holder's person: their access log), all or
+    nothing."""
     now = timezone.now()
     view = ShareLinkView.objects.create(link=link, browser=browser_family(user_agent))
     ShareLink.objects.filter(pk=link.pk).update(

@@ -10,6 +10,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -72,6 +73,9 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
+# Reads only: outside the request's transaction (on PostgreSQL, two round trips fewer; on
+# SQLite, no write lock taken by ATOMIC_REQUESTS's BEGIN IMMEDIATE for a page that reads).
+@transaction.non_atomic_requests
 @require_GET
 @holder_required
 def dashboard(request):

@@ -109,6 +109,8 @@ def _query_string(request) -> str:
     return params.urlencode()
 
 
+# Reads, then one journal append (atomic on its own): outside the request's transaction.
+@transaction.non_atomic_requests
 @require_GET
 def board(request, public_id):
     organisation = _employer(request, public_id)

@@ -6,6 +6,7 @@ the page sends no referrer, so it never leaks to a site the recipient goes to ne
 """
 
 from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,6 +23,8 @@ def _private(response):
     return response
 
 
+# Reads, then `record_view` (atomic on its own): outside the request's transaction.
+@transaction.non_atomic_requests
 @login_not_required
 @never_cache
 @require_GET

@@ -1,7 +1,7 @@
 """Public pages: no login, opted out of the login-required default explicitly."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -45,30 +45,35 @@ PUBLICS = [
 ]
 
 
+@transaction.non_atomic_requests
 @login_not_required
 @require_GET
 def home(request):
     return render(request, "public/home.html", {"publics": PUBLICS})
 
 
+@transaction.non_atomic_requests
 @login_not_required
 @require_GET
 def legal_notice(request):
     return render(request, "legal/legal_notice.html")
 
 
+@transaction.non_atomic_requests
 @login_not_required
 @require_GET
 def privacy(request):
     return render(request, "legal/privacy.html")
 
 
+@transaction.non_atomic_requests
 @login_not_required
 @require_GET
 def accessibility(request):
     return render(request, "legal/accessibility.html")
 
 
+@transaction.non_atomic_requests
 @login_not_required
 @never_cache
 @require_GET
