@@ -20,6 +20,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -205,6 +207,51 @@ def test_a_worker_on_the_sqlite_queue_processes_an_import(prepared, tmp_path):
         assert runs == [("passeport.prevention.tasks.process_import", "done")]
     finally:
         site.stop()
+
+
+def test_the_procfile_serves_pages_and_runs_the_background_work(prepared, tmp_path):
+    """`make run`'s shape: the Procfile's `web` and `worker` under honcho, on the embedded
+    default's settings; a page is served by gunicorn, an import received by the command
+    line is processed by the worker."""
+    site = _copy(prepared, tmp_path, {"HUEY_SQLITE_PATH": str(tmp_path / "queue.sqlite3")})
+    port = _free_port()
+    honcho = subprocess.Popen(
+        [str(Path(sys.executable).parent / "honcho"), "start", "web", "worker"],
+        cwd=ROOT,
+        env=site.env(
+            GUNICORN_BIND=f"127.0.0.1:{port}",
+            PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            WEB_CONCURRENCY="1",
+        ),
+        stdout=open(tmp_path / "worker-honcho.log", "w"),  # noqa: SIM115
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    site.workers.append(honcho)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    assert r.status == 200 and b'"ok"' in r.read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, (tmp_path / "worker-honcho.log").read_text()
+                time.sleep(0.5)
+        _import_through_the_queue(site, 300)
+        site.wait_for(IMPORT, lambda rows: rows and rows[0][0] == "done")
+        # The service's own French 404, not Django's debug page.
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/nexistepas", timeout=5)
+        assert missing.value.code == 404 and "Page non trouvée" in missing.value.read().decode()
+    finally:
+        site.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _redis_available() -> bool:
