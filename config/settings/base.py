@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "passeport.consent",
     "passeport.prevention",
     "passeport.followup",
+    "passeport.cpf",
     "passeport.credentials",
     "passeport.documents",
     "passeport.sharing",
