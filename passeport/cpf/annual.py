@@ -36,6 +36,7 @@ from .models import BALANCE_FIELDS, CpfAccount, Movement
 
 ACTOR = Actor.system("compute_cpf_rights")
 BATCH = 5_000
+CENTI = Decimal("0.01")
 
 
 @dataclass
@@ -181,7 +182,8 @@ class _Batch:
         )
         found: dict[int, dict[str, Decimal]] = {}
         for person_id, siret, total in rows:
-            found.setdefault(person_id, {})[siret] = Decimal(total)
+            # Two decimals on both backends (SQLite's SUM drops them).
+            found.setdefault(person_id, {})[siret] = Decimal(total).quantize(CENTI)
         return found
 
     def _accounts(self) -> dict[int, tuple]:
@@ -281,7 +283,7 @@ class _Batch:
     # --- decision -----------------------------------------------------------------------
 
     def _decide(self, pid, account, by_siret, latest, previous, certified) -> Entry | None:
-        total = sum(by_siret.values(), Decimal(0))
+        total = sum(by_siret.values(), Decimal("0.00"))
         low_qualified = bool(account and account[2]) and pid not in certified
         disability = bool(account and account[3])
         state = previous.get(account[0]) if account else None
