@@ -41,12 +41,8 @@ class Organisation(models.Model):
     # Compte d'engagement citoyen: associations, SDIS, reserves, the service civique
     # agency… validate the civic activities listed here (passeport.cpf.enums.CecActivity).
     is_civic_body = models.BooleanField("organisme d'engagement citoyen", default=False)
-    civic_activities = models.JSONField(
-        "activités citoyennes validées", default=list, blank=True
-    )
-    association_declared_on = models.DateField(
-        "association déclarée le", null=True, blank=True
-    )
+    civic_activities = models.JSONField("activités citoyennes validées", default=list, blank=True)
+    association_declared_on = models.DateField("association déclarée le", null=True, blank=True)
     # Public employers declare their agents' years of service (CPF rights in hours).
     is_public_employer = models.BooleanField("employeur public", default=False)
     # Training provider: numéro de déclaration d'activité (11 digits) and Qualiopi.

@@ -59,3 +59,21 @@ def account_with(person, cents=0, *, part=Part.RIGHTS):
             details={"hours": "0", "reference_hours": "1607", "situation": "standard"},
         )
     return account
+
+
+def civic_body(*activities, declared_on=datetime.date(2010, 1, 1), **fields):
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(
+        is_employer=False,
+        is_civic_body=True,
+        civic_activities=list(activities),
+        association_declared_on=declared_on,
+        **fields,
+    )
+
+
+def public_employer(**fields):
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(**{"is_employer": False, "is_public_employer": True, **fields})
