@@ -291,3 +291,14 @@ def rights_of(person, today: datetime.date) -> Rights:
     years = yearly(movements, today)
     balances = Balances.of_movement(movements[-1] if movements else None)
     return Rights(account, balances, lines, years, chart(years))
+
+
+def block(person) -> dict:
+    """The short « Mes droits » block of the holder's home page: one query."""
+    movement = Movement.objects.filter(account__person=person).order_by("-seq").first()
+    balances = Balances.of_movement(movement)
+    return {
+        "available": rules.euros(balances.available),
+        "hours": rules.hours_text(balances.hours) if balances.hours else "",
+        "last": describe(movement, {}, {}) if movement else None,
+    }

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from ..enums import CecActivity, CecStatus, Channel
+from ..rules import euros
 
 
 class CecDeclaration(models.Model):
@@ -61,6 +62,10 @@ class CecDeclaration(models.Model):
 
     def __str__(self):
         return f"{self.get_activity_display()} {self.year} ({self.get_status_display()})"
+
+    @property
+    def credited_text(self) -> str:
+        return "—" if self.credited_cents is None else euros(self.credited_cents)
 
 
 class CecTransition(models.Model):
