@@ -99,10 +99,12 @@ def compute_rights(
     batch_size: int = BATCH,
     progress: Callable[[int, int], None] | None = None,
     actor: Actor = ACTOR,
+    value_date: datetime.date | None = None,
 ) -> Report:
     """Rights of year `year` for every person with DSN hours that year (and adjustments
     for those whose earlier result no longer holds). `progress(done, total)` in persons'
-    key range."""
+    key range. `value_date`: the movements' date (today by default; the demo dates each
+    year's rights in the spring of the next, as the real service credits them)."""
     rules.rates_for(year)  # refuses a year before euros
     report = Report(year, dry_run)
     bounds = Person.objects.aggregate(low=Min("pk"), high=Max("pk"))
@@ -114,7 +116,7 @@ def compute_rights(
     while start <= high:
         end = start + batch_size
         with transaction.atomic():
-            _Batch(year, start, end, report, actor).run(dry_run)
+            _Batch(year, start, end, report, actor, value_date).run(dry_run)
             if dry_run:
                 transaction.set_rollback(True)
         if progress:
@@ -125,8 +127,9 @@ def compute_rights(
 
 
 class _Batch:
-    def __init__(self, year, start, end, report, actor):
+    def __init__(self, year, start, end, report, actor, value_date=None):
         self.year, self.start, self.end, self.report, self.actor = year, start, end, report, actor
+        self.value_date = value_date
         self.first_day = datetime.date(year, 1, 1)
         self.last_day = datetime.date(year, 12, 31)
 
@@ -144,7 +147,7 @@ class _Batch:
         ids = [accounts[pid][0] for pid in persons if pid in accounts]
         latest = self._latest(ids, lock=not dry_run)
         certified = self._certified(persons)
-        today = timezone.localdate()
+        today = self.value_date or timezone.localdate()
         movements, publics = [], {}
         for pid in persons:
             self.report.holders += 1
