@@ -22,9 +22,7 @@ TODAY = datetime.date(2026, 11, 23)
 def test_demo_holders_have_several_years_of_rights():
     call_command("load_referentials", source=EXTRACT_DIR, no_progress=True, stdout=io.StringIO())
     out = io.StringIO()
-    call_command(
-        "seed_demo", holders=40, seed=3, today=TODAY, stdout=out, stderr=io.StringIO()
-    )
+    call_command("seed_demo", holders=40, seed=3, today=TODAY, stdout=out, stderr=io.StringIO())
     assert "Droits CPF de démonstration" in out.getvalue()
     years = set(
         Movement.objects.filter(kind=MovementKind.ACQUISITION).values_list("year", flat=True)
