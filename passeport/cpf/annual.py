@@ -243,7 +243,7 @@ class _Batch:
             # In key order, so that concurrent writers never wait on each other in a cycle.
             list(
                 CpfAccount.objects.select_for_update()
-                .filter(field_in(CpfAccount, "pk", ids))
+                .filter(field_in(CpfAccount, "id", ids))
                 .order_by("pk")
                 .values_list("pk")
             )
