@@ -178,6 +178,13 @@ def seed(count: str, small: str) -> dict:
 
     from passeport.ingest.dsn.models import DsnDeposit
 
+    def adapt(value):  # SQLite takes UUIDs as their 32 hex digits, as Django stores them
+        return (
+            value.hex
+            if isinstance(value, uuid.UUID) and connection.vendor != "postgresql"
+            else value
+        )
+
     started = time.perf_counter()
     total, small = int(count), int(small)
     deposit = DsnDeposit.objects.create(
@@ -241,7 +248,7 @@ def seed(count: str, small: str) -> dict:
             for index, pk in enumerate(ids):
                 part_time = (done + index) % 5 == 0
                 hours = "60.00" if part_time else "151.67"
-                lineage = uuid.uuid4()
+                lineage = adapt(uuid.uuid4())
                 years = (SMALL_YEAR, YEAR) if done + index < small else (YEAR,)
                 for year in years:
                     for start, end in months[year]:

@@ -25,6 +25,7 @@ from passeport.core.bulk import bulk_insert, field_in, new_instance
 from passeport.ingest.dsn.models import DsnHoursWorked
 from passeport.journal import services as journal
 from passeport.journal.actors import Actor
+from passeport.journal.chain import encoded_digest
 from passeport.people.models import Person
 from passeport.records.enums import RecordStatus
 from passeport.records.models import Certification
@@ -140,33 +141,46 @@ class _Batch:
         persons = sorted(set(hours) | {pid for pid, acc in accounts.items() if acc[0] in previous})
         if not persons:
             return
-        missing = [pid for pid in persons if pid not in accounts]
-        self.report.accounts_opened += len(missing)
-        if missing and not dry_run:
-            accounts.update(self._open(missing))
         ids = [accounts[pid][0] for pid in persons if pid in accounts]
         latest = self._latest(ids, lock=not dry_run)
         certified = self._certified(persons)
-        today = self.value_date or timezone.localdate()
-        movements, publics = [], {}
+        decided = []
         for pid in persons:
             self.report.holders += 1
             account = accounts.get(pid)
-            by_siret = hours.get(pid, {})
-            entry = self._decide(pid, account, by_siret, latest, previous, certified)
-            if entry is None or account is None:
-                continue
-            account_id, public_id = account[0], account[1]
-            current = latest.get(account_id, Balances())
-            after = current.apply(entry.part, entry.amount)
-            movements.append(build_movement(account_id, entry, after, today))
-            publics[account_id] = (public_id, pid)
-        if dry_run or not movements:
+            entry = self._decide(pid, account, hours.get(pid, {}), latest, previous, certified)
+            if entry is not None:
+                decided.append((pid, entry))
+        # Accounts are opened only for the persons credited now (no empty account).
+        missing = [pid for pid, _entry in decided if pid not in accounts]
+        self.report.accounts_opened += len(missing)
+        if dry_run or not decided:
             return
-        bulk_insert(Movement, movements)
+        accounts.update(self._open(missing))
+        day = self.value_date or timezone.localdate()
+        movements, texts, digests = [], [], []
+        for pid, entry in decided:
+            account_id = accounts[pid][0]
+            after = latest.get(account_id, Balances()).apply(entry.part, entry.amount)
+            movements.append(build_movement(account_id, entry, after, day))
+            # Encoded once: stored as is, and its digest pinned by the journal.
+            text, details_digest = encoded_digest(entry.details)
+            texts.append(text)
+            digests.append(details_digest)
+        bulk_insert(Movement, movements, encoded={"details": texts})
+        opened = set(missing)
         journal.append(
-            movement_event(m, publics[m.account_id][0], publics[m.account_id][1], self.actor)
-            for m in movements
+            movement_event(
+                movement,
+                accounts[pid][1],
+                pid,
+                self.actor,
+                details_sha256=details_digest,
+                account_opened=pid in opened,
+            )
+            for movement, (pid, _entry), details_digest in zip(
+                movements, decided, digests, strict=True
+            )
         )
 
     # --- reads ------------------------------------------------------------------------
@@ -220,21 +234,17 @@ class _Batch:
         return previous
 
     def _open(self, person_ids: list[int]) -> dict[int, tuple]:
+        """Opens the accounts (their opening is journaled with their first movement)."""
+        if not person_ids:
+            return {}
         now = timezone.now()
         rows = [new_instance(CpfAccount, person_id=pid, opened_at=now) for pid in person_ids]
         bulk_insert(CpfAccount, rows)
         created = CpfAccount.objects.filter(field_in(CpfAccount, "person_id", person_ids))
-        opened = {}
-        events = []
-        for pid, pk, public_id in created.values_list("person_id", "pk", "public_id"):
-            opened[pid] = (pk, public_id, False, False)
-            events.append(
-                journal.Event(
-                    self.actor, "cpf.account_opened", "cpf.CpfAccount", str(public_id), pid
-                )
-            )
-        journal.append(events)
-        return opened
+        return {
+            pid: (pk, public_id, False, False)
+            for pid, pk, public_id in created.values_list("person_id", "pk", "public_id")
+        }
 
     def _latest(self, ids: list[int], *, lock: bool) -> dict[int, Balances]:
         if not ids:

@@ -111,19 +111,35 @@ class Balances:
     def apply(self, part: str, amount: int, reserved_change: int = 0) -> "Balances":
         """The balances after a change; refused when a balance would become negative or
         more would be reserved than held."""
-        held = self.of(part) + amount
-        reserved = self.reserved_of(part) + reserved_change
-        if part == Part.HOURS and reserved_change:
-            raise LedgerError("Les heures d'agent public ne se réservent pas.")
+        values = [
+            self.rights,
+            self.rights_reserved,
+            self.cec,
+            self.cec_reserved,
+            self.funder,
+            self.funder_reserved,
+            self.hours,
+        ]
+        index = _PART_INDEX[part]
+        held = values[index] + amount
+        if part == Part.HOURS:
+            if reserved_change:
+                raise LedgerError("Les heures d'agent public ne se réservent pas.")
+            reserved = 0
+        else:
+            reserved = values[index + 1] + reserved_change
+            values[index + 1] = reserved
         if held < 0 or reserved < 0 or reserved > held:
             raise InsufficientRights(
                 "Droits insuffisants : ce mouvement rendrait le solde négatif ou réserverait "
                 "plus que le solde disponible."
             )
-        changes = {part: held, "seq": self.seq + 1}
-        if part != Part.HOURS:
-            changes[f"{part}_reserved"] = reserved
-        return replace(self, **changes)
+        values[index] = held
+        return Balances(*values, seq=self.seq + 1)
+
+
+# The position of each part's balance in `Balances` (its reserved amount follows it).
+_PART_INDEX = {Part.RIGHTS: 0, Part.CEC: 2, Part.FUNDER: 4, Part.HOURS: 6}
 
 
 @dataclass
@@ -202,25 +218,37 @@ def build_movement(account_id: int, entry: Entry, after: Balances, day: datetime
     )
 
 
-def movement_event(movement: Movement, account_public_id, person_id: int, actor: Actor):
+def movement_event(
+    movement: Movement,
+    account_public_id,
+    person_id: int,
+    actor: Actor,
+    *,
+    details_sha256: str | None = None,
+    account_opened: bool = False,
+):
     """The journal entry of a movement: its change and running balance, and a digest of
-    its calculation details (texts and integers only: hashed without a copy)."""
+    its calculation details (texts and integers only: hashed without a copy). A movement
+    that opened its account says so (the annual run journals no separate opening)."""
+    payload = {
+        "seq": movement.seq,
+        "part": movement.part,
+        "amount": movement.amount,
+        "reserved_change": movement.reserved_change,
+        "balance_after": movement.balance_of(movement.part),
+        "year": movement.year,
+        "reference": movement.reference,
+        "details_sha256": details_sha256 or digest(movement.details),
+    }
+    if account_opened:
+        payload["account_opened"] = True
     return journal.Event(
         actor=actor,
         action=f"cpf.{movement.kind}",
         object_type="cpf.CpfAccount",
         object_id=str(account_public_id),
         person_id=person_id,
-        payload={
-            "seq": movement.seq,
-            "part": movement.part,
-            "amount": movement.amount,
-            "reserved_change": movement.reserved_change,
-            "balance_after": movement.balance_of(movement.part),
-            "year": movement.year,
-            "reference": movement.reference,
-            "details_sha256": digest(movement.details),
-        },
+        payload=payload,
         plain=True,
     )
 

@@ -10,6 +10,7 @@ conversion at 15 € an hour, capped at 150 h).
 """
 
 import datetime
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -50,7 +51,12 @@ def pro_rata_share() -> Fraction:
     """The share of the reference duration from which the full amount is acquired, which
     is also the pro rata's denominator (domain.md reads R6323-1 as `hours ÷ (reference ÷ 2)`,
     continuous at half-time); `CPF_PRO_RATA_SHARE` changes it."""
-    return Fraction(str(getattr(settings, "CPF_PRO_RATA_SHARE", "0.5")))
+    return _share(str(getattr(settings, "CPF_PRO_RATA_SHARE", "0.5")))
+
+
+@functools.lru_cache(maxsize=8)
+def _share(text: str) -> Fraction:
+    return Fraction(text)
 
 
 SITUATION_LABELS = {
@@ -87,14 +93,18 @@ class Acquisition:
 
 
 def gross_amount(annual_cents: int, hours: Decimal, reference_hours: Decimal) -> tuple[int, bool]:
-    """(amount in cents before the ceiling, whether it is a pro rata)."""
+    """(amount in cents before the ceiling, whether it is a pro rata). Exact integer
+    arithmetic on hundredths of an hour (the annual run calls it for every holder)."""
     if hours <= 0:
         return 0, False
-    threshold = Fraction(reference_hours) * pro_rata_share()
-    if Fraction(hours) >= threshold:
+    share = pro_rata_share()
+    worked = int(hours * 100)  # DSN hours carry two decimals
+    # The threshold is reference × share: compare worked × q with reference × p.
+    threshold = int(reference_hours * 100) * share.numerator
+    if worked * share.denominator >= threshold:
         return annual_cents, False
     # Rounded up to the cent (R6323-1: « arrondi au centime d'euro supérieur »).
-    return math.ceil(annual_cents * Fraction(hours) / threshold), True
+    return -(-annual_cents * worked * share.denominator // threshold), True
 
 
 def acquisition(
