@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "passeport.consent",
     "passeport.prevention",
     "passeport.followup",
+    "passeport.cpf",
     "passeport.credentials",
     "passeport.documents",
     "passeport.sharing",
@@ -402,3 +403,12 @@ CREDENTIALS_OFFER_TX_CODE = env("CREDENTIALS_OFFER_TX_CODE", True, cast=bool)
 # How long after its end a training still gets its expiry reminder when send_reminders did
 # not run that day (or the training was declared late); older ones get none.
 FOLLOWUP_EXPIRY_CATCH_UP_DAYS = env("FOLLOWUP_EXPIRY_CATCH_UP_DAYS", 30, cast=int)
+
+# --- CPF rights (passeport.cpf) ---------------------------------------------------------------
+# Order in which a purchase draws on the euro parts (no text places the CEC: see README).
+CPF_SPENDING_ORDER = env("CPF_SPENDING_ORDER", ["funder", "rights", "cec"], cast=list)
+# Share of the reference duration giving the full annual amount, and the pro rata's
+# denominator (domain.md: hours ÷ (reference ÷ 2)).
+CPF_PRO_RATA_SHARE = env("CPF_PRO_RATA_SHARE", "0.5")
+# Association leaders: how long the association must have been declared (sources: 1 or 3).
+CPF_CEC_ASSOCIATION_MIN_YEARS = env("CPF_CEC_ASSOCIATION_MIN_YEARS", 1, cast=int)

@@ -47,6 +47,14 @@ _MESSAGES = {
     "enum": "Valeur non admise (valeurs admises : {expected}).",
     "string_pattern_mismatch": "Format non admis.",
     "greater_than_equal": "Valeur trop petite : au moins {ge}.",
+    "greater_than": "Valeur trop petite : plus de {gt} attendu.",
+    "less_than": "Valeur trop grande : moins de {lt} attendu.",
+    "decimal_parsing": "Nombre décimal attendu (par exemple 1607 ou 803.5).",
+    "decimal_type": "Nombre décimal attendu (par exemple 1607 ou 803.5).",
+    "decimal_max_places": "Au plus {decimal_places} chiffres après la virgule.",
+    "decimal_max_digits": "Nombre trop long : au plus {max_digits} chiffres.",
+    "decimal_whole_digits": "Nombre trop grand.",
+    "finite_number": "Nombre fini attendu.",
     "less_than_equal": "Valeur trop grande : au plus {le}.",
 }
 

@@ -18,6 +18,8 @@ class ApiScope(models.TextChoices):
     PREVENTION_DECLARE = "prevention:declare", "Déclarer des formations en santé et sécurité"
     CERTIFICATIONS_DECLARE = "certifications:declare", "Déclarer des certifications (accrochage)"
     EMPLOYEES_READ = "employees:read", "Consulter les passeports de prévention des salariés"
+    CEC_DECLARE = "cec:declare", "Déclarer des activités du compte d'engagement citoyen"
+    CPF_DECLARE = "cpf:declare", "Déclarer les années de service des agents publics (CPF)"
 
 
 def secret_hash(value: str) -> str:

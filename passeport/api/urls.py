@@ -22,6 +22,7 @@ api.add_router("/v1", v1.router)
 api.add_router("/v1/accrochage", "passeport.api.accrochage.router")
 api.add_router("/v1/verify", "passeport.api.verify.router")
 api.add_router("/v1/prevention", "passeport.prevention.api.router")
+api.add_router("/v1/cpf", "passeport.cpf.api.router")
 
 
 def _public(patterns):

@@ -6,6 +6,8 @@ class OrganisationKind(models.TextChoices):
     TRAINING_PROVIDER = "training_provider", "Organisme de formation"
     CERTIFIER = "certifier", "Certificateur"
     FUNDER = "funder", "Financeur"
+    CIVIC_BODY = "civic_body", "Organisme d'engagement citoyen"
+    PUBLIC_EMPLOYER = "public_employer", "Employeur public"
 
 
 class MembershipRole(models.TextChoices):

@@ -19,8 +19,8 @@ def siret_validator(value):
 
 
 class Organisation(models.Model):
-    """An establishment (by SIRET) acting as employer, training provider, certifier or
-    funder — often several at once."""
+    """An establishment (by SIRET) acting as employer, training provider, certifier,
+    funder, civic-engagement body or public employer — often several at once."""
 
     public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True)
     siret = models.CharField("SIRET", max_length=14, unique=True, validators=[siret_validator])
@@ -38,6 +38,13 @@ class Organisation(models.Model):
     is_training_provider = models.BooleanField("organisme de formation", default=False)
     is_certifier = models.BooleanField("certificateur", default=False)
     is_funder = models.BooleanField("financeur", default=False)
+    # Compte d'engagement citoyen: associations, SDIS, reserves, the service civique
+    # agency… validate the civic activities listed here (passeport.cpf.enums.CecActivity).
+    is_civic_body = models.BooleanField("organisme d'engagement citoyen", default=False)
+    civic_activities = models.JSONField("activités citoyennes validées", default=list, blank=True)
+    association_declared_on = models.DateField("association déclarée le", null=True, blank=True)
+    # Public employers declare their agents' years of service (CPF rights in hours).
+    is_public_employer = models.BooleanField("employeur public", default=False)
     # Training provider: numéro de déclaration d'activité (11 digits) and Qualiopi.
     nda_number = models.CharField(
         "numéro de déclaration d'activité",
@@ -64,7 +71,9 @@ class Organisation(models.Model):
                 condition=Q(is_employer=True)
                 | Q(is_training_provider=True)
                 | Q(is_certifier=True)
-                | Q(is_funder=True),
+                | Q(is_funder=True)
+                | Q(is_civic_body=True)
+                | Q(is_public_employer=True),
                 name="organisation_has_a_kind",
                 violation_error_message="Une organisation a au moins un rôle.",
             ),
@@ -102,6 +111,8 @@ class Organisation(models.Model):
             OrganisationKind.TRAINING_PROVIDER: self.is_training_provider,
             OrganisationKind.CERTIFIER: self.is_certifier,
             OrganisationKind.FUNDER: self.is_funder,
+            OrganisationKind.CIVIC_BODY: self.is_civic_body,
+            OrganisationKind.PUBLIC_EMPLOYER: self.is_public_employer,
         }
         return [kind for kind, on in flags.items() if on]
 

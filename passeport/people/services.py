@@ -77,8 +77,12 @@ def create_person(*, actor: Actor, **identity) -> Person:
 def activate_cpf_account(
     person: Person, *, actor: Actor, when: datetime.datetime | None = None
 ) -> Person:
+    # The rights ledger lives in passeport.cpf, which builds on people (imported here only).
+    from passeport.cpf.ledger import open_account
+
     when = when or timezone.now()
     if person.cpf_activated_at is not None:
+        open_account(person, actor=actor, when=when)  # rights may already be credited
         return person
     if not person.is_old_enough(timezone.localdate(when)):
         raise PersonError(
@@ -88,4 +92,5 @@ def activate_cpf_account(
     person.cpf_activated_at = when
     person.save(update_fields=["cpf_activated_at"])
     journal.log_cpf_account_activated(person, actor)
+    open_account(person, actor=actor, when=when)
     return person

@@ -52,6 +52,7 @@ class PreventionDeclarationKind(models.TextChoices):
 class EngagementKind(models.TextChoices):
     SERVICE_CIVIQUE = "service_civique", "Service civique"
     MILITARY_RESERVE = "military_reserve", "Réserve militaire opérationnelle"
+    POLICE_RESERVE = "police_reserve", "Réserve civile de la police nationale"
     HEALTH_RESERVE = "health_reserve", "Réserve sanitaire"
     APPRENTICE_MASTER = "apprentice_master", "Maître d'apprentissage"
     VOLUNTEER_FIREFIGHTER = "volunteer_firefighter", "Sapeur-pompier volontaire"

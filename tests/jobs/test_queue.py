@@ -115,6 +115,29 @@ def test_resumes_run_every_ten_minutes_and_daily_jobs_four_times_a_day():
     assert runs_in_a_day("passeport.prevention.tasks.settle_prevention_reviews") == 4
     assert runs_in_a_day("passeport.followup.tasks.send_reminders") == 4
     assert runs_in_a_day("passeport.identity.tasks.purge_expired") == 24
+    assert runs_in_a_day("passeport.cpf.tasks.expire_cec_declarations") == 4
+
+
+def test_the_annual_cpf_run_computes_last_year_weekly_in_the_first_half(monkeypatch):
+    import datetime
+
+    task = HUEY._registry.string_to_task("passeport.cpf.tasks.compute_cpf_rights")()
+    mondays = [datetime.datetime(2027, month, 1) + datetime.timedelta(days=d) for month in
+               range(1, 13) for d in range(7)]  # fmt: skip
+    due = {
+        moment.month
+        for moment in mondays
+        if task.validate_datetime(moment.replace(hour=2, minute=30))
+    }
+    assert due == {2, 3, 4, 5, 6}
+
+    ran = []
+    monkeypatch.setattr("passeport.cpf.tasks.run_command", lambda *args: ran.append(args))
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda: datetime.date(2027, 3, 1))
+    from passeport.cpf.tasks import compute_cpf_rights
+
+    compute_cpf_rights.call_local()
+    assert ran == [("compute_cpf_rights", "--year", "2026", "--no-progress")]
     assert crontab  # the schedules are Huey crontabs
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import credentials, cv, data, declare, notifications, prevention, sharing, views
+from . import credentials, cv, data, declare, notifications, prevention, rights, sharing, views
 
 app_name = "holder"
 
@@ -30,6 +30,11 @@ urlpatterns = [
         name="prevention_line",
     ),
     path("rappels/", notifications.notifications, name="notifications"),
+    # CPF rights (passeport.cpf).
+    path("droits/", rights.rights, name="rights"),
+    path("droits/situation/", rights.situation, name="rights_situation"),
+    path("droits/convertir/", rights.convert, name="rights_convert"),
+    path("droits/benevolat/", rights.volunteer, name="volunteer"),
     # CVs, sealed documents and share links (documents, sharing).
     path("cv/", cv.cv_list, name="cv_list"),
     path("cv/nouveau/", cv.cv_create, name="cv_create"),

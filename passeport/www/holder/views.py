@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from passeport.cpf import history as rights_history
 from passeport.journal.actors import Actor
 from passeport.records import corrections
 from passeport.records import services as records
@@ -101,6 +102,7 @@ def dashboard(request):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "holder/_timeline.html", {**context, "oob_status": True})
     context["filter_fields"] = form.rendered_fields()
+    context["rights_block"] = rights_history.block(person)
     return render(request, "holder/dashboard.html", context)
 
 

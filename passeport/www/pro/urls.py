@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import followup, prevention_declarations, prevention_declare, views
+from . import cpf, followup, prevention_declarations, prevention_declare, views
 
 app_name = "pro"
 
@@ -43,6 +43,24 @@ urlpatterns = [
         "organisations/<uuid:public_id>/signalements/<uuid:request_id>/clore/",
         views.close_correction,
         name="close_correction",
+    ),
+    # CPF rights (passeport.cpf): civic-engagement bodies and public employers.
+    path("organisations/<uuid:public_id>/engagement/", cpf.cec_home, name="cec_home"),
+    path(
+        "organisations/<uuid:public_id>/engagement/<uuid:declaration_id>/decision/",
+        cpf.cec_decide,
+        name="cec_decide",
+    ),
+    path(
+        "organisations/<uuid:public_id>/engagement/modele.csv",
+        cpf.cec_template,
+        name="cec_template",
+    ),
+    path("organisations/<uuid:public_id>/agents/", cpf.agents_home, name="agents_home"),
+    path(
+        "organisations/<uuid:public_id>/agents/modele.csv",
+        cpf.agents_template,
+        name="agents_template",
     ),
     # Follow-up of the employees' prevention trainings (passeport.followup).
     path(

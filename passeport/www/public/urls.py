@@ -2,7 +2,7 @@ from django.urls import path
 
 from passeport.www.pro import prevention_declarations
 
-from . import shared, verify, views
+from . import shared, simulator, verify, views
 
 app_name = "public"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("verifier/cachet.pem", verify.seal_certificate, name="seal_certificate"),
     path("verifier/<uuid:public_id>", verify.verify_document, name="verify_document"),
     path("partage/<str:token>/", shared.shared, name="shared"),
+    path("droits-cpf/simulateur/", simulator.simulator, name="cpf_simulator"),
     # Eligibility of a training to the passeport de prévention (anyone, no login).
     path(
         "prevention/eligibilite/",

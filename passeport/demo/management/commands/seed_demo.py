@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
+from passeport.demo import cpf as cpf_demo
 from passeport.demo import population
 from passeport.demo import prevention as prevention_demo
 from passeport.people.models import Person
@@ -79,6 +80,13 @@ class Command(BaseCommand):
                 + ", ".join(f"{key} {count}" for key, count in declared.items())
                 + "."
             )
+        # CPF rights: DSN hours, the annual run for each past year, CEC and public agents.
+        rights = cpf_demo.seed(today or timezone.localdate(), seed=seed)
+        self.stdout.write(
+            "Droits CPF de démonstration : "
+            + ", ".join(f"{key} {count}" for key, count in rights.items())
+            + "."
+        )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
