@@ -2,6 +2,7 @@
 with provenance and every version; and who accessed their data, when."""
 
 import csv
+import dataclasses
 import datetime
 import io
 import json
@@ -175,6 +176,47 @@ def access_log(person):
     ).order_by("-seq")
 
 
+# Reads of the same thing by the same actor, each within this long of the next, are one
+# visit (an employer reloading its list): one line with a count. The journal keeps each.
+VISIT_GAP = datetime.timedelta(minutes=30)
+
+
+@dataclasses.dataclass
+class Visit:
+    entry: JournalEntry  # the latest read of the visit
+    first_at: datetime.datetime
+    count: int = 1
+
+
+def access_visits(person) -> list[Visit]:
+    """The access log, newest first, consecutive identical reads as one visit."""
+    visits: list[Visit] = []
+    for entry in access_log(person).only(
+        "occurred_at", "actor_id", "actor_kind", "actor_label", "action", "payload"
+    ):
+        last = visits[-1] if visits else None
+        if (
+            last is not None
+            and entry.action == "person.read"
+            and _same_read(last.entry, entry)
+            and last.first_at - entry.occurred_at <= VISIT_GAP
+        ):
+            last.first_at = entry.occurred_at
+            last.count += 1
+        else:
+            visits.append(Visit(entry, entry.occurred_at))
+    return visits
+
+
+def _same_read(a: JournalEntry, b: JournalEntry) -> bool:
+    return (a.action, a.actor_kind, a.actor_id, (a.payload or {}).get("what")) == (
+        b.action,
+        b.actor_kind,
+        b.actor_id,
+        (b.payload or {}).get("what"),
+    )
+
+
 def describe(entry: JournalEntry, user) -> dict:
     """One line of the access log in French."""
     payload = entry.payload or {}
@@ -200,7 +242,7 @@ def describe(entry: JournalEntry, user) -> dict:
 @holder_required
 def my_data(request):
     person = request.user.person
-    page = Paginator(access_log(person), 25).get_page(request.GET.get("page"))
+    page = Paginator(access_visits(person), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "holder/my_data.html",
@@ -208,6 +250,13 @@ def my_data(request):
             "person": person,
             "nir_masked": format_nir(person.reveal_nir()),
             "page": page,
-            "lines": [describe(entry, request.user) for entry in page],
+            "lines": [
+                {
+                    **describe(visit.entry, request.user),
+                    "count": visit.count,
+                    "from": visit.first_at,
+                }
+                for visit in page
+            ],
         },
     )

@@ -2,11 +2,14 @@
 reads by others journaled through `record_read`."""
 
 import csv
+import datetime
 import io
 import json
 import zipfile
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from passeport.identity.journal import log_login
 from passeport.journal.actors import Actor
@@ -105,3 +108,26 @@ def test_the_holders_own_pages_are_not_journaled(holder_client, holder, entries)
     holder_client.get(f"/mon-espace/entrees/emploi/{period.public_id}/")
     holder_client.get("/mon-espace/mes-donnees/mon-passeport.json")
     assert JournalEntry.objects.count() == before
+
+
+def test_an_employer_reloading_a_list_appears_once_per_visit(holder_client, holder, entries):
+    """The access log groups identical reads of one visit, with their count; a read of
+    something else, another reader or a read after a pause starts a new line. The journal
+    keeps every read."""
+    employer_user = UserFactory(first_name="Paul", last_name="Martin")
+    for _ in range(5):
+        record_read(holder.person, employer_user, "Tableau de suivi")
+    record_read(holder.person, employer_user, "Fiche du salarié")
+    record_read(holder.person, UserFactory(first_name="Léa", last_name="Roux"), "Tableau de suivi")
+    # The next morning, the same list again: a new visit.
+    tomorrow = timezone.now() + datetime.timedelta(hours=15)
+    with mock.patch("passeport.journal.services.timezone.now", return_value=tomorrow):
+        record_read(holder.person, employer_user, "Tableau de suivi")
+
+    assert (
+        JournalEntry.objects.filter(person_id=holder.person.pk, action="person.read").count() == 8
+    )
+    html = holder_client.get("/mon-espace/mes-donnees/").content.decode()
+    assert html.count("Consultation de vos données : Tableau de suivi") == 3
+    assert "5 consultations depuis" in html
+    assert html.count("Consultation de vos données : Fiche du salarié") == 1
