@@ -88,6 +88,11 @@ def dashboard(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # "Tout sélectionner" / "Tout désélectionner" are links (no script needed): the page
+    # comes back with every box of the page ticked, or none.
+    select_all = query.pop("selection", [""])[-1] == "toutes"
+    here = request.GET.copy()
+    here.pop("selection", None)
     context = {
         "person": person,
         "form": form,
@@ -96,6 +101,8 @@ def dashboard(request):
         "count": len(rows),
         "filtered": filters != Filters(),
         "query": query.urlencode(),
+        "here": here.urlencode(),
+        "select_all": select_all,
         "current_url": request.get_full_path(),
         "oob_status": False,
     }

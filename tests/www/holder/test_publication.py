@@ -69,3 +69,22 @@ def test_superseded_versions_cannot_be_published(holder_client, holder):
     )
     response = holder_client.post(URL, {"toggle": f"declaration:{item.public_id}"})
     assert response.status_code == 404
+
+
+def test_select_all_ticks_every_entry_of_the_page_without_a_script(holder_client, entries):
+    """ "Tout sélectionner" is a link: the page (or, with htmx, the list) comes back with every
+    box ticked, the filters kept; "Tout désélectionner" takes them off."""
+    import re
+
+    html = holder_client.get("/mon-espace/?kind=emploi").content.decode()
+    link = re.search(r'href="\?([^"]*selection=toutes)"', html).group(1).replace("&amp;", "&")
+    unticked = re.findall(r'<input type="checkbox" id="choix-[^>]*>', html)
+    assert "kind=emploi" in link and unticked and not any(" checked" in b for b in unticked)
+
+    ticked = holder_client.get(f"/mon-espace/?{link}").content.decode()
+    boxes = re.findall(r'<input type="checkbox" id="choix-[^>]*>', ticked)
+    assert boxes and all(" checked" in box for box in boxes)
+    assert "Tout désélectionner" in ticked
+
+    partial = holder_client.get(f"/mon-espace/?{link}", headers={"HX-Request": "true"})
+    assert partial.content.decode().count(" checked>") == len(boxes)
