@@ -35,6 +35,7 @@ from passeport.journal.actors import Actor
 from passeport.organisations.models import Membership, Organisation
 from passeport.records.enums import RecordStatus
 from passeport.records.models import EmploymentPeriod, PreventionTraining
+from passeport.records.timeline import SLUG_BY_MODEL
 from passeport.users.models import User
 
 from .models import Milestone, Notification, RecipientKind, Reminder
@@ -259,8 +260,13 @@ def _build(messages) -> list[EmailMultiAlternatives]:
     """The day's e-mails, one per reminder and recipient kind."""
     built = []
     for reminder, to, kind, organisation in messages:
-        if kind == "holder":
-            link = _site(reverse("holder:notifications"))
+        if kind == "holder":  # the training itself, where its renewal starts
+            link = _site(
+                reverse(
+                    "holder:entry",
+                    args=[SLUG_BY_MODEL[PreventionTraining], reminder.record_public_id],
+                )
+            )
         else:
             link = _site(reverse("pro:followup_board", args=[organisation.public_id]))
         context = {

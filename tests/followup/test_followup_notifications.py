@@ -55,3 +55,23 @@ def test_another_holder_cannot_read_or_mark_them(client, reminded):
     client.post(URL, {"notification": str(chosen.public_id)})
     client.post(URL)
     assert Notification.objects.filter(read_at__isnull=True).count() == 2
+
+
+def test_a_reminder_leads_to_its_training(client, reminded, django_capture_on_commit_callbacks):
+    """On the page and in the e-mail, the reminder links to the training's own page."""
+    from django.core import mail
+
+    from passeport.records.models import PreventionTraining
+
+    client.force_login(reminded)
+    page = client.get(URL).content.decode()
+    sst = PreventionTraining.objects.get(title="SST à renouveler")
+    entry_url = f"/mon-espace/entrees/prevention/{sst.public_id}/"
+    assert f'href="{entry_url}"' in page
+    assert client.get(entry_url).status_code == 200
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminders(sst.valid_until)  # the expiry milestone: a new reminder, a new e-mail
+    holder_mails = [m for m in mail.outbox if m.to == [reminded.email]]
+    assert holder_mails and entry_url in holder_mails[-1].body

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from passeport.followup.models import Notification
+from passeport.records.models import PreventionTraining
+from passeport.records.timeline import SLUG_BY_MODEL
 
 from .access import holder_required
 
@@ -37,5 +39,9 @@ def notifications(request):
     return render(
         request,
         "holder/notifications.html",
-        {"page": page, "unread": mine.filter(read_at__isnull=True).count()},
+        {
+            "page": page,
+            "unread": mine.filter(read_at__isnull=True).count(),
+            "prevention_slug": SLUG_BY_MODEL[PreventionTraining],
+        },
     )
