@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -42,6 +43,9 @@ def _seed(holders, seed=7, **options):
 def test_population_is_valid_and_believable(referentials):
     output = _seed(60)
     assert "60 titulaires créés" in output
+    # The summary speaks French, not the code's keys.
+    assert "à vérifier par l'employeur" in output and "relevés d'heures DSN" in output
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", output), output
     assert Person.objects.count() == 60
 
     for person in Person.objects.all():

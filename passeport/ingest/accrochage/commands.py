@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from passeport.core.progress import Progress
 from passeport.organisations.models import Organisation
 
 from . import generator, reader
@@ -37,7 +37,7 @@ class IngestCommand(BaseCommand):
             raise CommandError(f"Fichier introuvable : {file}")
         organisation = self._certifier(path, certifier)
         started = time.perf_counter()
-        bar = tqdm(unit=" passages", desc="Accrochage", disable=no_progress)
+        bar = Progress(unit=" passages", desc="Accrochage", disable=no_progress)
         submission = submit_accrochage(
             str(path), certifier=organisation, background=False, progress=bar.update
         )

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tqdm import tqdm
+from passeport.core.progress import Progress
 
 # Large enough to amortise round trips, small enough for PostgreSQL's 65,535 parameters
 # (SQLite batches are capped further by Django to its own 999-parameter limit).
@@ -68,7 +68,7 @@ def read_csv(
     size = path.stat().st_size
     with (
         path.open("rb") as raw,
-        tqdm(
+        Progress(
             total=size,
             desc=unicodedata.normalize("NFC", path.name),
             unit="o",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from passeport.core.progress import Progress
 from passeport.cpf import annual, rules
 
 
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError("--batch-size doit être un entier positif.")
         # Query logging (DEBUG) would keep every statement of a million-holder run.
         settings.DEBUG = False
-        bar = None if no_progress else tqdm(unit=" titulaires", desc=f"Droits {year}")
+        bar = None if no_progress else Progress(unit=" titulaires", desc=f"Droits {year}")
 
         def progress(done, total):
             if bar is not None:

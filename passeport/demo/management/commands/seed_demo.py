@@ -4,12 +4,29 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
-from tqdm import tqdm
 
+from passeport.core.progress import Progress
 from passeport.demo import cpf as cpf_demo
 from passeport.demo import population
 from passeport.demo import prevention as prevention_demo
 from passeport.people.models import Person
+
+# The summary in the newcomer's words, not the code's keys.
+PREVENTION_LABELS = {
+    "to_verify": "à vérifier par l'employeur",
+    "late": "déclarées en retard",
+    "deemed_verified": "réputées vérifiées",
+    "correction_requested": "correction demandée",
+    "corrected": "corrigées",
+    "cancelled": "annulées",
+    "reprise": "reprises par l'employeur",
+}
+CPF_LABELS = {
+    "heures_dsn": "relevés d'heures DSN",
+    "acquisitions": "acquisitions annuelles",
+    "engagements": "activités d'engagement citoyen",
+    "agents": "crédits d'agents publics",
+}
 
 
 class Command(BaseCommand):
@@ -56,7 +73,7 @@ class Command(BaseCommand):
         # Query logging (DEBUG) would cost more than the inserts themselves.
         settings.DEBUG = False
         started = time.perf_counter()
-        progress = tqdm(total=holders, unit=" titulaires", desc="Population de démonstration")
+        progress = Progress(total=holders, unit=" titulaires", desc="Population de démonstration")
         done = 0
         try:
             for written in population.seed(
@@ -77,14 +94,14 @@ class Command(BaseCommand):
         if declared:
             self.stdout.write(
                 "Déclarations de prévention de démonstration : "
-                + ", ".join(f"{key} {count}" for key, count in declared.items())
+                + ", ".join(f"{PREVENTION_LABELS.get(k, k)} {n}" for k, n in declared.items())
                 + "."
             )
         # CPF rights: DSN hours, the annual run for each past year, CEC and public agents.
         rights = cpf_demo.seed(today or timezone.localdate(), seed=seed)
         self.stdout.write(
             "Droits CPF de démonstration : "
-            + ", ".join(f"{key} {count}" for key, count in rights.items())
+            + ", ".join(f"{CPF_LABELS.get(key, key)} {count}" for key, count in rights.items())
             + "."
         )
         elapsed = time.perf_counter() - started

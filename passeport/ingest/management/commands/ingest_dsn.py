@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from passeport.core.progress import Progress
 from passeport.ingest.dsn.loader import ingest_file
 
 REASONS = {
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         reports = []
         for path in files:
-            bar = tqdm(
+            bar = Progress(
                 total=path.stat().st_size,
                 unit="o",
                 unit_scale=True,

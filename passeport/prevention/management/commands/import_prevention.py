@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from passeport.core.progress import Progress
 from passeport.organisations.models import Organisation
 from passeport.prevention import importer
 from passeport.prevention.enums import Channel, DeclarantRole, ImportStatus
@@ -83,7 +83,7 @@ class Command(BaseCommand):
                 f"{imported.file_name} : reçu (import {imported.public_id}), confié aux workers."
             )
             return
-        bar = tqdm(unit=" lignes", desc=f"Import {kind.upper()}", disable=no_progress)
+        bar = Progress(unit=" lignes", desc=f"Import {kind.upper()}", disable=no_progress)
         imported = importer.process_import(imported, progress=bar.update)
         bar.close()
         elapsed = time.perf_counter() - started
