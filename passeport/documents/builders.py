@@ -36,6 +36,11 @@ def _month(day: datetime.date) -> str:
     return f"{MONTHS[day.month - 1]} {day.year}"
 
 
+def sentence(text: str) -> str:
+    """`text` ended by one full stop: a holder label ("Angela D.") already ends with one."""
+    return text if text.endswith(".") else f"{text}."
+
+
 def holder_label(person) -> str:
     """First name and initial of the name: all the public verifier says about a holder."""
     first = person.first_names.split(" ")[0] if person.first_names else ""

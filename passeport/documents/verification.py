@@ -22,7 +22,7 @@ from passeport.credentials.verdict import Verdict
 from passeport.records.enums import RecordStatus
 from passeport.records.timeline import KINDS
 
-from .builders import french_date
+from .builders import french_date, sentence
 from .models import DocumentKind, DocumentStatus, GeneratedDocument
 from .seal import check_seal, current_seal
 
@@ -109,7 +109,7 @@ def verify_document(document: GeneratedDocument, *, today: datetime.date | None 
     if document.status != DocumentStatus.READY:
         verdict.add("issuer", "Émis par Passeport", False, "Ce document n'a pas été émis.")
         return verdict
-    verdict.add("issuer", "Émis par Passeport", True, _describe(document) + ".")
+    verdict.add("issuer", "Émis par Passeport", True, sentence(_describe(document)))
     _status_checks(verdict, document, today)
     verdict.claims = document_claims(document)
     verdict.key_id = document.seal_fingerprint

@@ -23,9 +23,10 @@ class Assurance(models.TextChoices):
 
 class RecordStatus(models.TextChoices):
     ACTIVE = "active", "En vigueur"
-    SUPERSEDED = "superseded", "Remplacé par une version plus récente"
-    CANCELLED = "cancelled", "Annulé"
-    EXPIRED = "expired", "Expiré"
+    # Said of an entry or one of its versions (feminine in French).
+    SUPERSEDED = "superseded", "Remplacée par une version plus récente"
+    CANCELLED = "cancelled", "Annulée"
+    EXPIRED = "expired", "Expirée"
 
 
 class Publication(models.TextChoices):

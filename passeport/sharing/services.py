@@ -314,9 +314,11 @@ def verify_link(text: str, *, now: datetime.datetime | None = None) -> Verdict:
         "issuer",
         "Lien émis par Passeport",
         True,
-        f"Lien créé le {builders.french_date(timezone.localtime(link.created_at).date())} par "
-        f"{builders.holder_label(link.person)}"
-        + (f" pour « {link.recipient} »." if link.recipient else "."),
+        builders.sentence(
+            f"Lien créé le {builders.french_date(timezone.localtime(link.created_at).date())} "
+            f"par {builders.holder_label(link.person)}"
+            + (f" pour « {link.recipient} »" if link.recipient else "")
+        ),
     )
     if link.revoked_at:
         verdict.add(

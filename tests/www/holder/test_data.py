@@ -41,7 +41,7 @@ def test_json_export_has_every_version_with_provenance(holder_client, holder, en
     assert data["titulaire"]["nir_masque"] == format_nir(holder.person.reveal_nir())
     jobs = data["entrees"]["emploi"]
     assert [(j["version"], j["job_title"], j["etat"]) for j in jobs] == [
-        (1, "Boulangère 0", "Remplacé par une version plus récente"),
+        (1, "Boulangère 0", "Remplacée par une version plus récente"),
         (2, "Cheffe", "En vigueur"),
     ]
     assert jobs[0]["provenance"].startswith("Déclaration sociale nominative de votre employeur")

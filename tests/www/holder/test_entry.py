@@ -33,7 +33,7 @@ def test_detail_shows_fields_provenance_and_history(holder_client, period):
     assert "Fin de contrat déclarée" in html
     assert f'href="{url("emploi", period)}"' in html  # the previous version, linked
     old = holder_client.get(url("emploi", period)).content.decode()
-    assert "Remplacé par une version plus récente" in old
+    assert "Remplacée par une version plus récente" in old
     assert "Envoyer le signalement" not in old  # only the current version is reported
     assert "Modifier" not in html.split("Contenu")[0]  # guaranteed: no edit button
 
