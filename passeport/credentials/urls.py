@@ -11,6 +11,7 @@ urlpatterns = [
     path("vct/<slug:slug>", views.vct, name="vct"),
     path("contexts/<slug:name>", views.context, name="context"),
     path("status/<uuid:public_id>", views.status_list, name="status_list"),
+    path("oid4vci/offres/<str:reference>", views.offer, name="oid4vci_offer"),
     path("oid4vci/token", views.token, name="oid4vci_token"),
     path("oid4vci/nonce", views.nonce, name="oid4vci_nonce"),
     path("oid4vci/credential", views.credential, name="oid4vci_credential"),
