@@ -4,6 +4,7 @@ rest under /credentials/. Status-list URLs are a public contract: never change t
 from django.urls import path
 
 from . import views
+from .oid4vp import views as oid4vp
 
 app_name = "credentials"
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("oid4vci/token", views.token, name="oid4vci_token"),
     path("oid4vci/nonce", views.nonce, name="oid4vci_nonce"),
     path("oid4vci/credential", views.credential, name="oid4vci_credential"),
+    path("oid4vp/demandes/<uuid:public_id>", oid4vp.request_object, name="oid4vp_request"),
+    path("oid4vp/reponses/<uuid:public_id>", oid4vp.response, name="oid4vp_response"),
 ]
 
 well_known = [
