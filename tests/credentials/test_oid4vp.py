@@ -155,10 +155,9 @@ def test_only_asked_claims_are_kept(bound, wallet_key):
     _, credential = bound
     request = requests.create("formation")
     payload = fetch(request)
-    everything = {
-        name: True
-        for name in ("given_name", "family_name", "achievement_title", "learning_provider")
-    }
+    everything = dict.fromkeys(
+        ("given_name", "family_name", "achievement_title", "learning_provider"), True
+    )
     response = answer(payload, present(credential, wallet_key, payload, everything))
     assert response.status_code == 200
     request.refresh_from_db()

@@ -44,7 +44,7 @@ def request_object(request, public_id):
 @require_POST
 def response(request, public_id):
     try:
-        presentation, verdict = responses.receive(public_id, request.POST)
+        _, verdict = responses.receive(public_id, request.POST)
     except responses.ResponseError as error:
         return _error(error.status, error.error, error.description)
     if verdict is not None and not verdict.ok:
