@@ -2,70 +2,25 @@
 verified once, what is kept and what is journaled. The wallet here is the `sd-jwt`
 reference holder; test_independent_wallet.py runs one we did not write."""
 
-import base64
 import datetime
 import json
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from cryptography import x509
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from jwcrypto.jwk import JWK
-from jwcrypto.jws import JWS
-from sd_jwt.holder import SDJWTHolder
 
 from passeport.credentials import services
 from passeport.credentials.models import PresentationRequest
-from passeport.credentials.oid4vp import identity, requests
+from passeport.credentials.oid4vp import requests
 from passeport.journal.actors import Actor
 from passeport.journal.models import JournalEntry
 
+from .python_wallet import CLIENT_ID, answer, fetch, present
+
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("tests")
-CLIENT_ID = "x509_san_dns:127.0.0.1"
-
-
-def fetch(request) -> dict:
-    """What a wallet reads: the link's request_uri, then the signed request object."""
-    link = requests.authorization_link(request)
-    assert link.startswith("openid4vp://?")
-    query = parse_qs(urlsplit(link).query)
-    assert query["client_id"] == [CLIENT_ID]
-    response = Client().get(urlsplit(query["request_uri"][0]).path)
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/oauth-authz-req+jwt"
-    token = response.content.decode()
-    header = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=="))
-    assert header["typ"] == "oauth-authz-req+jwt" and header["alg"] == "ES256"
-    certificate = x509.load_der_x509_certificate(base64.b64decode(header["x5c"][0]))
-    assert identity.san_dns_names(certificate) == ["127.0.0.1"]
-    jws = JWS()
-    jws.deserialize(token)
-    jws.verify(JWK.from_pyca(certificate.public_key()), alg="ES256")
-    return json.loads(jws.payload)
-
-
-def present(credential, wallet_key, payload, disclose=None, *, nonce=None, aud=CLIENT_ID):
-    holder = SDJWTHolder(credential)
-    wanted = disclose or {
-        claim["path"][0]: True for claim in payload["dcql_query"]["credentials"][0]["claims"]
-    }
-    holder.create_presentation(
-        wanted, nonce=nonce or payload["nonce"], aud=aud, holder_key=wallet_key, sign_alg="ES256"
-    )
-    return holder.sd_jwt_presentation
-
-
-def answer(payload, presentation, *, state=None):
-    return Client().post(
-        urlsplit(payload["response_uri"]).path,
-        {
-            "vp_token": json.dumps({"passeport": [presentation]}),
-            "state": state or payload["state"],
-        },
-    )
 
 
 @pytest.fixture
