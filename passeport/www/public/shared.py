@@ -2,7 +2,9 @@
 
 Each opening is counted and journaled on the holder's person (their access log shows it);
 a revoked or expired link answers 410 Gone with a French page. The token is in the path:
-the page sends no referrer, so it never leaks to a site the recipient goes to next.
+the page sends a referrer only to this site (`same-origin`), so it never leaks to a site
+the recipient goes to next; `no-referrer` made browsers send `Origin: null` with the
+page's own forms, which the CSRF check refuses.
 
 From it, the recipient can ask the holder's wallet to present the credential of a shared
 entry (OpenID4VP, see `presentation.py`): the request names the entry's type and title,
@@ -28,7 +30,7 @@ from . import presentation as wallet
 
 def _private(response):
     response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

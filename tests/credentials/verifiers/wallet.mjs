@@ -10,11 +10,13 @@
 //     request object, x509_san_dns client identifier), dcql matches the DCQL query
 //     against the credential, @sd-jwt/sd-jwt-vc discloses the asked claims with a KB-JWT,
 //     and the answer is posted (direct_post).
-// Reads a list of steps (JSON) on stdin, prints one answer per step on stdout.
+// Run directly, it reads a list of steps (JSON) on stdin and prints one answer per step on
+// stdout (tests/credentials/independent.py); demo-wallet.mjs uses it by hand.
 
 import {Buffer} from 'node:buffer';
 import {X509Certificate, createHash, randomBytes} from 'node:crypto';
 import {readFileSync} from 'node:fs';
+import {pathToFileURL} from 'node:url';
 
 import * as jose from 'jose';
 import {SDJwtVcInstance} from '@sd-jwt/sd-jwt-vc';
@@ -77,7 +79,7 @@ function displayOf(configuration) {
   };
 }
 
-async function receive(step) {
+export async function receive(step) {
   const {privateKey, publicKey} = await jose.generateKeyPair(ALG, {extractable: true});
   const jwk = await jose.exportJWK(publicKey);
   const client = await OpenID4VCIClientV1_0_15.fromURI({
@@ -179,7 +181,7 @@ function vpClient(trusted) {
   }});
 }
 
-async function present(step) {
+export async function present(step) {
   const client = vpClient(step.trustedCertificates || []);
   const parsed = client.parseOpenid4vpAuthorizationRequest({authorizationRequest: step.request});
   const resolved = await client.resolveOpenId4vpAuthorizationRequest({
@@ -262,13 +264,20 @@ async function present(step) {
 }
 
 const handlers = {receive, present};
-const input = JSON.parse(readFileSync(0, 'utf8'));
 const answers = [];
-for(const step of input) {
-  try {
-    answers.push(await handlers[step.action](step));
-  } catch(error) {
-    answers.push({error: String(error?.message || error), stage: 'wallet'});
+
+async function main() {
+  const input = JSON.parse(readFileSync(0, 'utf8'));
+  for(const step of input) {
+    try {
+      answers.push(await handlers[step.action](step));
+    } catch(error) {
+      answers.push({error: String(error?.message || error), stage: 'wallet'});
+    }
   }
+  process.stdout.write(JSON.stringify(answers));
 }
-process.stdout.write(JSON.stringify(answers));
+
+if(import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}
