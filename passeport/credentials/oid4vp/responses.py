@@ -62,11 +62,14 @@ def receive(public_id, data) -> tuple[PresentationRequest, Verdict | None]:
     verdict (None when the holder declined); raises ResponseError otherwise."""
     with transaction.atomic():
         request = (
-            PresentationRequest.objects.select_for_update()
+            # Only the request's row is locked (PostgreSQL refuses FOR UPDATE on the
+            # nullable side of the share link's outer join).
+            PresentationRequest.objects.select_for_update(of=("self",))
             .select_related("share_link__person")
             .filter(public_id=public_id)
-            .first()
+            .order_by()[:1]  # no ORDER BY: the id is unique
         )
+        request = request[0] if request else None
         now = timezone.now()
         if request is None:
             raise ResponseError("invalid_request", "Demande de présentation inconnue.", 404)
@@ -107,11 +110,12 @@ def _issuance(payload: dict) -> Issuance | None:
     list_id = verification._status_list_id(reference.get("uri"))
     if list_id is None or not isinstance(reference.get("idx"), int):
         return None
-    return (
+    found = (
         Issuance.objects.select_related("person")
         .filter(status_list__public_id=list_id, status_index=reference["idx"])
-        .first()
+        .order_by()[:1]  # unique (list, index): no ORDER BY
     )
+    return found[0] if found else None
 
 
 def verify(request: PresentationRequest, presentation: str, now) -> tuple[Verdict, Issuance | None]:
@@ -166,14 +170,15 @@ def _source(verdict: Verdict, issuance: Issuance | None) -> None:
     detail = f"Émise par {issuer} ({keys.issuer_url()})"
     if issuance is not None:
         detail += f" le {timezone.localtime(issuance.issued_at):%d/%m/%Y}"
-        record = (
+        found = (
             apps.get_model(issuance.record_type)
             .objects.select_related("declarant")
             .filter(public_id=issuance.record_public_id)
             .only("source_kind", "declarant__name")
-            .first()
+            .order_by()[:1]
         )
-        if record is not None:
+        if found:
+            record = found[0]
             detail += f" ; source de l'entrée : {record.get_source_kind_display().lower()}"
             if record.declarant is not None:
                 detail += f" ({record.declarant.name})"

@@ -42,7 +42,7 @@ if(command === 'recevoir' && link) {
   });
   mkdirSync(dirname(STORE), {recursive: true});
   writeFileSync(STORE, JSON.stringify(held, null, 2), {mode: 0o600});
-  process.stdout.write(`Reçu : ${answer.display.draft15.name} (${held.length} attestation(s) dans ${STORE}).\n`);
+  process.stdout.write(`\nReçu : ${answer.display.draft15.name} (${held.length} attestation(s) dans ${STORE}).\n`);
 } else if(command === 'presenter' && link) {
   const requestUri = new URL(link.replace('openid4vp://', 'https://x/')).searchParams.get('request_uri');
   const origin = new URL(requestUri).origin;
@@ -51,7 +51,7 @@ if(command === 'recevoir' && link) {
     const answer = await present({
       request: link, credential: held.credential, holderKey: held.holderKey, issuer: origin,
       trustedCertificates: [certificate],
-    });
+    }).catch(error => ({error: error?.errorResponse?.error_description || String(error)}));
     if(answer.canBeSatisfied === false) {
       continue;  // not the asked type: try the next credential
     }
