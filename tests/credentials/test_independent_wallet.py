@@ -1,5 +1,5 @@
 """A wallet nobody on this project wrote, over real HTTP against the live server, with
-DEBUG on as in `make run` (its errors must still be JSON):
+DEBUG on, as on a developer's machine (its errors must still be JSON):
 
 - issuance (OpenID4VCI, @sphereon/oid4vci-client 0.20.1, draft 15) of every credential
   type, offers by value and by reference, with and without a transaction code; what it
@@ -42,7 +42,7 @@ def _wallet_installed():
 @pytest.fixture
 def server(live_server, settings):
     settings.SITE_URL = live_server.url
-    settings.DEBUG = True  # as `make run`
+    settings.DEBUG = True  # the case that stopped this client
     return live_server.url
 
 

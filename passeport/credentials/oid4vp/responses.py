@@ -107,7 +107,7 @@ def _issuer_payload(presentation: str) -> dict:
 
 def _issuance(payload: dict) -> Issuance | None:
     reference = (payload.get("status") or {}).get("status_list") or {}
-    list_id = verification._status_list_id(reference.get("uri"))
+    list_id = verification.status_list_id(reference.get("uri"))
     if list_id is None or not isinstance(reference.get("idx"), int):
         return None
     found = (
