@@ -50,8 +50,10 @@ function done(summary, latency, requests)
   for _, thread in ipairs(threads) do
     refused_total = refused_total + thread:get("refused")
   end
+  local errors = summary.errors
   io.write(string.format(
-    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "refused": %d}\n',
+    '{"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "refused": %d, ' ..
+    '"socket_errors": {"connect": %d, "read": %d, "write": %d, "timeout": %d}}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-    refused_total))
+    refused_total, errors.connect, errors.read, errors.write, errors.timeout))
 end

@@ -31,6 +31,7 @@ from bench._env import django_env
 ROOT = Path(__file__).resolve().parent.parent
 WRK_THREADS = 2
 WRK_CONNECTIONS = 4
+WARM_UP = 20
 
 
 def _free_port() -> int:
@@ -48,6 +49,20 @@ def _wait_for(port, timeout=60):
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("gunicorn ne répond pas")
+
+
+def _warm_up(port, answers: Path) -> None:
+    """Both workers import and load everything (views, keys, the verifier's identity)
+    before wrk starts: the first WARM_UP answers are posted one by one, then dropped."""
+    import urllib.request
+
+    lines = answers.read_text().splitlines(keepends=True)
+    for line in lines[:WARM_UP]:
+        path, body = line.rstrip("\n").split("\t", 1)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=body.encode())
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+    answers.write_text("".join(lines[WARM_UP:]))
 
 
 def run(url, manage, options):
@@ -81,10 +96,12 @@ def run(url, manage, options):
     )
     try:
         _wait_for(port)
+        _warm_up(port, answers)
         seconds = int(os.environ.get("BENCH_PRESENTATIONS_SECONDS", 10))
         output = subprocess.run(
             [
                 *("wrk", "-t", str(WRK_THREADS), "-c", str(WRK_CONNECTIONS), "-d", f"{seconds}s"),
+                "--timeout=30s",
                 *("-s", str(ROOT / "bench" / "presentations.lua"), f"http://127.0.0.1:{port}"),
             ],
             env={
@@ -100,6 +117,8 @@ def run(url, manage, options):
         server.terminate()
         server.wait(timeout=30)
         answers.unlink(missing_ok=True)
+    if os.environ.get("BENCH_VERBOSE"):
+        print(output)
     http = json.loads(next(line for line in output.splitlines() if line.startswith("{")))
     verified = http["requests"] - http["refused"]
     http["per_s"] = round(verified / (http["duration_us"] / 1e6), 1)
@@ -134,7 +153,7 @@ def _prepare(path: Path):
     from passeport.credentials import keys, services, verification
     from passeport.credentials.oid4vp import identity, requests
 
-    n = int(os.environ.get("BENCH_PRESENTATIONS", 4000))
+    n = int(os.environ.get("BENCH_PRESENTATIONS", 4000)) + WARM_UP
     record, actor = _records()
     wallet = JWK.generate(kty="EC", crv="P-256")
     issuance, credential = services.issue_sd_jwt(
@@ -191,7 +210,7 @@ def _prepare(path: Path):
     print(
         json.dumps(
             {
-                "prepared": n,
+                "prepared": n - WARM_UP,
                 "prepare_s": round(prepare_s, 1),
                 "bare_per_s": round(bare_rate),
                 "in_process_per_s": round(in_process),
