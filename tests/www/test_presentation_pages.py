@@ -184,3 +184,17 @@ def test_share_link_requests_need_a_shared_askable_entry_and_a_live_link(link, h
     gone = recipient.post(f"/partage/{token}/portefeuille/", {"entree": training.public_id})
     assert gone.status_code == 410
     assert not PresentationRequest.objects.exists()
+
+
+def test_without_a_verifier_certificate_the_page_says_so(settings):
+    from passeport.credentials.oid4vp import identity
+
+    settings.CREDENTIALS_VERIFIER_GENERATE = False
+    settings.CREDENTIALS_VERIFIER_KEY_FILE = settings.CREDENTIALS_VERIFIER_CERT_FILE = ""
+    identity.reset_cache()
+    try:
+        response = Client().get("/verifier/portefeuille/")
+        assert response.status_code == 503
+        assert "certificat de vérificateur n'est pas installé" in response.content.decode()
+    finally:
+        identity.reset_cache()

@@ -108,6 +108,15 @@ def current() -> VerifierIdentity:
     return identity
 
 
+def available() -> bool:
+    """Whether requests can be signed (configured, or generated in the embedded default)."""
+    try:
+        current()
+    except ImproperlyConfigured:
+        return False
+    return True
+
+
 def reset_cache() -> None:
     with _lock:
         _cached.clear()

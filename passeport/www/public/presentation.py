@@ -68,6 +68,11 @@ def owned(request, public_id, **filters) -> PresentationRequest:
     return presentation
 
 
+def unavailable(request):
+    """The verifier's key and certificate are not configured: said, not a server error."""
+    return render(request, "public/presentation_unavailable.html", status=503)
+
+
 def too_many(request):
     response = HttpResponse(
         "Trop de demandes depuis votre adresse : patientez une minute.",
@@ -124,6 +129,8 @@ def wait_context(presentation: PresentationRequest, status_url: str) -> dict:
 def ask(request):
     """Step 1 (GET, no type): the credential type; step 2 (GET ?type=…): the claims;
     POST: the request, then its QR code page."""
+    if not identity.available():
+        return unavailable(request)
     kind_slug = request.POST.get("type") or request.GET.get("type")
     if kind_slug not in claims.KINDS:
         form = KindForm(request.GET or None)

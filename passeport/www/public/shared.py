@@ -89,6 +89,8 @@ def ask_presentation(request, token):
     record = found[0] if found else None
     if not _askable(record):
         raise Http404("Cette entrée ne peut pas être demandée à un portefeuille.")
+    if not wallet.identity.available():
+        return wallet.unavailable(request)
     if wallet.limited(request, "presentation", wallet.settings.VERIFY_RATE_LIMIT):
         return wallet.too_many(request)
     kind = claims.kind_for(record)
