@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Errors under /.well-known/, /credentials/ and /api/ answered as JSON, DEBUG or not.
+    "passeport.core.json_errors.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -398,6 +400,17 @@ CREDENTIALS_STATUS_LIST_TTL = env("CREDENTIALS_STATUS_LIST_TTL", 300, cast=int) 
 CREDENTIALS_OFFER_LIFETIME = env("CREDENTIALS_OFFER_LIFETIME", 600, cast=int)  # seconds
 CREDENTIALS_TOKEN_LIFETIME = env("CREDENTIALS_TOKEN_LIFETIME", 300, cast=int)  # seconds
 CREDENTIALS_OFFER_TX_CODE = env("CREDENTIALS_OFFER_TX_CODE", True, cast=bool)
+# OpenID4VP (a recruiter asks a holder's wallet for a presentation): the verifier's P-256 key
+# and X.509 access certificate (PEM, leaf then chain) whose DNS subjectAltName is SITE_URL's
+# host (client identifier prefix x509_san_dns). CREDENTIALS_VERIFIER_GENERATE (embedded
+# default only) generates a self-signed one. A request is valid CREDENTIALS_PRESENTATION_
+# LIFETIME seconds; its answer (checks and asked claims) is kept CREDENTIALS_PRESENTATION_
+# RETENTION seconds for the recruiter's page, then purged (purge_presentation_requests).
+CREDENTIALS_VERIFIER_KEY_FILE = env("CREDENTIALS_VERIFIER_KEY_FILE", "")
+CREDENTIALS_VERIFIER_CERT_FILE = env("CREDENTIALS_VERIFIER_CERT_FILE", "")
+CREDENTIALS_VERIFIER_GENERATE = env("CREDENTIALS_VERIFIER_GENERATE", False, cast=bool)
+CREDENTIALS_PRESENTATION_LIFETIME = env("CREDENTIALS_PRESENTATION_LIFETIME", 600, cast=int)
+CREDENTIALS_PRESENTATION_RETENTION = env("CREDENTIALS_PRESENTATION_RETENTION", 3600, cast=int)
 
 # --- Follow-up of prevention trainings (followup) -------------------------------------------
 # How long after its end a training still gets its expiry reminder when send_reminders did

@@ -91,3 +91,11 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(SITE_URL)
 DOCUMENTS_SEAL_KEY_FILE = env("DOCUMENTS_SEAL_KEY_FILE", str(VAR_DIR / "seal" / "cachet.key.pem"))
 DOCUMENTS_SEAL_CERT_FILE = env("DOCUMENTS_SEAL_CERT_FILE", str(VAR_DIR / "seal" / "cachet.pem"))
 DOCUMENTS_SEAL_GENERATE = True
+# OpenID4VP verifier: a self-signed access certificate for SITE_URL's host, in var/verifier/.
+CREDENTIALS_VERIFIER_KEY_FILE = env(
+    "CREDENTIALS_VERIFIER_KEY_FILE", str(VAR_DIR / "verifier" / "verifier.key.pem")
+)
+CREDENTIALS_VERIFIER_CERT_FILE = env(
+    "CREDENTIALS_VERIFIER_CERT_FILE", str(VAR_DIR / "verifier" / "verifier.pem")
+)
+CREDENTIALS_VERIFIER_GENERATE = True

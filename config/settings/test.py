@@ -58,3 +58,5 @@ SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.W001"]  # n
 PURGE_EXPIRED_INTERVAL = 0
 # Sealed PDFs: a seal generated in memory for this process.
 DOCUMENTS_SEAL_GENERATE = True
+# OpenID4VP verifier: a certificate generated in memory for this process (per host).
+CREDENTIALS_VERIFIER_GENERATE = True

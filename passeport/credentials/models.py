@@ -247,3 +247,62 @@ class ProofNonce(models.Model):
 
     def __str__(self):
         return f"Nonce {self.pk}"
+
+
+class PresentationRequester(models.TextChoices):
+    VERIFIER = "verifier", "Vérificateur public"
+    SHARE_LINK = "share_link", "Destinataire d'un lien de partage"
+
+
+class PresentationStatus(models.TextChoices):
+    PENDING = "pending", "En attente du portefeuille"
+    VERIFIED = "verified", "Présentation vérifiée"
+    REFUSED = "refused", "Présentation refusée"
+    DECLINED = "declined", "Refusée par le titulaire"
+
+
+class PresentationRequest(models.Model):
+    """An OpenID4VP request shown as a QR code to a holder, and its one answer.
+
+    Kept only as long as needed: the nonce and state the wallet must echo, what was asked
+    (credential type, claims), and once answered, the checks and the asked claims that
+    were disclosed (never the presentation itself). `purge_presentation_requests` deletes
+    rows past their expiry or retention."""
+
+    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True)
+    requester = models.CharField("demandeur", max_length=12, choices=PresentationRequester.choices)
+    share_link = models.ForeignKey(
+        "sharing.ShareLink",
+        verbose_name="lien de partage",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    credential_kind = models.CharField("type d'attestation demandé", max_length=20)
+    claims = models.JSONField("informations demandées")  # claim names, required first
+    required_count = models.PositiveSmallIntegerField("informations obligatoires")
+    # A share link's recipient asks for one shared entry: its title pins the query.
+    entry_title = models.CharField("intitulé attendu", max_length=255, blank=True)
+    nonce = models.CharField("nonce", max_length=64)
+    oauth_state = models.CharField("state", max_length=64)
+    status = models.CharField(
+        "état",
+        max_length=10,
+        choices=PresentationStatus.choices,
+        default=PresentationStatus.PENDING,
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    expires_at = models.DateTimeField("expire le")
+    fetched_at = models.DateTimeField("lue par le portefeuille le", null=True, blank=True)
+    answered_at = models.DateTimeField("réponse reçue le", null=True, blank=True)
+    result = models.JSONField("vérifications", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande de présentation (OpenID4VP)"
+        verbose_name_plural = "demandes de présentation (OpenID4VP)"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["expires_at"], name="presentation_expires")]
+
+    def __str__(self):
+        return f"Demande de présentation {self.public_id}"

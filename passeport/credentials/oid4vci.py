@@ -2,7 +2,8 @@
 
 1. The holder, logged in, asks for an offer for one record (`create_offer`): a
    single-use pre-authorized code (and, by default, a 6-digit transaction code shown
-   apart), stored hashed, valid a few minutes; the offer travels by value in the
+   apart), stored hashed, valid a few minutes; the offer travels by reference (a
+   `credential_offer_uri` the wallet reads, `offer_by_reference`) or by value in the
    `openid-credential-offer://` link and its QR code.
 2. The wallet exchanges the code at the token endpoint (`exchange_code`) for a
    single-use access token, stored hashed.
@@ -13,8 +14,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
+import hmac
 import json
 import secrets
 from urllib.parse import quote
@@ -70,8 +73,16 @@ def endpoint(name: str) -> str:
 
 
 def issuer_metadata() -> dict:
+    """OpenID4VCI 1.0 metadata. Display names and claim labels are under
+    `credential_metadata` (1.0, the reference) and again at the configuration's top level
+    (`display`, `claims`), where wallets written for draft 15 read them."""
     configurations = {}
     for kind in claims.KINDS.values():
+        display = [{"name": kind.name, "locale": "fr-FR", "description": kind.description}]
+        claim_display = [
+            {"path": [name], "display": [{"name": label, "locale": "fr-FR"}]}
+            for name, label in claims.claim_labels(kind).items()
+        ]
         configurations[kind.configuration_id] = {
             "format": "dc+sd-jwt",
             "vct": kind.vct,
@@ -81,15 +92,10 @@ def issuer_metadata() -> dict:
             "proof_types_supported": {
                 "jwt": {"proof_signing_alg_values_supported": list(PROOF_ALGORITHMS)}
             },
-            "credential_metadata": {
-                "display": [
-                    {"name": kind.name, "locale": "fr-FR", "description": kind.description}
-                ],
-                "claims": [
-                    {"path": [name], "display": [{"name": label, "locale": "fr-FR"}]}
-                    for name, label in claims.claim_labels(kind).items()
-                ],
-            },
+            "credential_metadata": {"display": display, "claims": claim_display},
+            # Draft 15's places for the same (a copy, not another truth).
+            "display": display,
+            "claims": claim_display,
         }
     return {
         "credential_issuer": keys.issuer_url(),
@@ -120,15 +126,22 @@ def authorization_server_metadata() -> dict:
 # --- 1. The offer ----------------------------------------------------------------------
 
 
-def create_offer(record, *, with_tx_code: bool | None = None) -> tuple[CredentialOffer, str, str]:
-    """(offer, the openid-credential-offer:// link, the transaction code or "")."""
+def create_offer(
+    record, *, with_tx_code: bool | None = None, by_reference: bool = False
+) -> tuple[CredentialOffer, str, str]:
+    """(offer, the openid-credential-offer:// link, the transaction code or "").
+
+    By value, the link carries the offer (and its code); by reference, it carries a
+    `credential_offer_uri` the wallet reads (`offer_by_reference`): a shorter QR code.
+    The code is then derived from the URI's secret, so neither is stored in clear."""
     reason = services.refusal(record)
     if reason:
         raise services.IssuanceError(reason)
     kind = claims.kind_for(record)
     if with_tx_code is None:
         with_tx_code = getattr(settings, "CREDENTIALS_OFFER_TX_CODE", True)
-    code = secrets.token_urlsafe(32)
+    reference = secrets.token_urlsafe(32) if by_reference else ""
+    code = _code_of_reference(reference) if by_reference else secrets.token_urlsafe(32)
     tx_code = f"{secrets.randbelow(10**6):06d}" if with_tx_code else ""
     offer = CredentialOffer.objects.create(
         person_id=record.person_id,
@@ -139,22 +152,49 @@ def create_offer(record, *, with_tx_code: bool | None = None) -> tuple[Credentia
         tx_code_hash=_hash(tx_code) if tx_code else "",
         expires_at=timezone.now() + datetime.timedelta(seconds=offer_lifetime()),
     )
-    grant = {"pre-authorized_code": code}
-    if tx_code:
-        grant["tx_code"] = {
-            "input_mode": "numeric",
-            "length": len(tx_code),
-            "description": "Saisissez le code à 6 chiffres affiché dans votre espace Passeport.",
-        }
-    document = {
-        "credential_issuer": keys.issuer_url(),
-        "credential_configuration_ids": [kind.configuration_id],
-        "grants": {PRE_AUTHORIZED_GRANT: grant},
-    }
+    if by_reference:
+        uri = keys.issuer_url() + reverse("credentials:oid4vci_offer", args=[reference])
+        return (
+            offer,
+            "openid-credential-offer://?credential_offer_uri=" + quote(uri, safe=""),
+            tx_code,
+        )
+    document = _offer_document(kind.configuration_id, code, with_tx_code=bool(tx_code))
     link = "openid-credential-offer://?credential_offer=" + quote(
         json.dumps(document, separators=(",", ":")), safe=""
     )
     return offer, link, tx_code
+
+
+def _code_of_reference(reference: str) -> str:
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"oid4vci-offer-uri:{reference}".encode(), "sha256"
+    ).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _offer_document(configuration_id: str, code: str, *, with_tx_code: bool) -> dict:
+    grant = {"pre-authorized_code": code}
+    if with_tx_code:
+        grant["tx_code"] = {
+            "input_mode": "numeric",
+            "length": 6,
+            "description": "Saisissez le code à 6 chiffres affiché dans votre espace Passeport.",
+        }
+    return {
+        "credential_issuer": keys.issuer_url(),
+        "credential_configuration_ids": [configuration_id],
+        "grants": {PRE_AUTHORIZED_GRANT: grant},
+    }
+
+
+def offer_by_reference(reference: str) -> dict | None:
+    """The offer a `credential_offer_uri` names, while its code is unused and valid."""
+    code = _code_of_reference(reference)
+    offer = CredentialOffer.objects.filter(code_hash=_hash(code)).first()
+    if offer is None or offer.code_used_at or offer.expires_at <= timezone.now():
+        return None
+    return _offer_document(offer.configuration_id, code, with_tx_code=bool(offer.tx_code_hash))
 
 
 # --- 2. The token endpoint -------------------------------------------------------------
@@ -315,3 +355,20 @@ def issue_credential(access_token: str, request: dict) -> dict:
     offer.issuance = issuance
     offer.save(update_fields=["token_used_at", "issuance"])
     return {"credentials": [{"credential": credential}]}
+
+
+# Offers and nonces are worthless once expired (refused anyway): kept a day for the
+# holder's page, then deleted by the periodic purge.
+PURGE_AFTER = datetime.timedelta(days=1)
+
+
+def purge_expired(now: datetime.datetime | None = None) -> tuple[int, int]:
+    """(offers, nonces) deleted: expired for more than `PURGE_AFTER`, token included."""
+    limit = (now or timezone.now()) - PURGE_AFTER
+    offers, _ = (
+        CredentialOffer.objects.filter(expires_at__lt=limit)
+        .exclude(token_expires_at__gte=limit)
+        .delete()
+    )
+    nonces, _ = ProofNonce.objects.filter(expires_at__lt=limit).delete()
+    return offers, nonces

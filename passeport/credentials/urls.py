@@ -4,6 +4,7 @@ rest under /credentials/. Status-list URLs are a public contract: never change t
 from django.urls import path
 
 from . import views
+from .oid4vp import views as oid4vp
 
 app_name = "credentials"
 
@@ -11,9 +12,12 @@ urlpatterns = [
     path("vct/<slug:slug>", views.vct, name="vct"),
     path("contexts/<slug:name>", views.context, name="context"),
     path("status/<uuid:public_id>", views.status_list, name="status_list"),
+    path("oid4vci/offres/<str:reference>", views.offer, name="oid4vci_offer"),
     path("oid4vci/token", views.token, name="oid4vci_token"),
     path("oid4vci/nonce", views.nonce, name="oid4vci_nonce"),
     path("oid4vci/credential", views.credential, name="oid4vci_credential"),
+    path("oid4vp/demandes/<uuid:public_id>", oid4vp.request_object, name="oid4vp_request"),
+    path("oid4vp/reponses/<uuid:public_id>", oid4vp.response, name="oid4vp_response"),
 ]
 
 well_known = [

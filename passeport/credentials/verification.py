@@ -77,7 +77,7 @@ def _check_issuer(verdict: Verdict, key: IssuerKey | None, signed_at, label_kid:
     return verdict.add("issuer", "Émis par ce service", True, _key_detail(key))
 
 
-def _status_list_id(url: str) -> uuid.UUID | None:
+def status_list_id(url: str) -> uuid.UUID | None:
     """The public id of one of our status lists named by `url` (not read: `lookup` reads
     the entry itself), or None."""
     if not isinstance(url, str) or not url.startswith(keys.issuer_url() + "/"):
@@ -259,7 +259,7 @@ def verify_sd_jwt(text: str, *, expected_aud=None, nonce=None, at=None) -> Verdi
     )
 
     reference = (payload.get("status") or {}).get("status_list") or {}
-    list_id = _status_list_id(reference.get("uri"))
+    list_id = status_list_id(reference.get("uri"))
     index = reference.get("idx")
     entry = statuslists.lookup([list_id], index).get(list_id) if list_id else None
     if entry is None or entry.status_list.format != StatusListFormat.TOKEN:
@@ -394,7 +394,7 @@ def verify_open_badge(document: dict | str, *, at=None) -> Verdict:
             index = int(entry.get("statusListIndex"))
         except (TypeError, ValueError):
             index = -1
-        references.append((_status_list_id(entry.get("statusListCredential")), index, entry))
+        references.append((status_list_id(entry.get("statusListCredential")), index, entry))
     # One query per distinct index (ours: both lists share it), not one per list.
     found = {}
     for index in {index for _, index, _ in references}:

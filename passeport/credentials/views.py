@@ -120,6 +120,23 @@ def token(request):
 
 
 @login_not_required
+@require_GET
+def offer(request, reference):
+    """The offer a `credential_offer_uri` names (OpenID4VCI §4.1.3)."""
+    document = oid4vci.offer_by_reference(reference)
+    if document is None:
+        return _json(
+            {
+                "error": "not_found",
+                "error_description": "Offre inconnue, expirée ou déjà utilisée.",
+            },
+            max_age=0,
+            status=404,
+        )
+    return _json(document, max_age=0)
+
+
+@login_not_required
 @csrf_exempt
 @require_POST
 def nonce(request):

@@ -21,7 +21,10 @@ MISSING = (
 
 
 def available() -> bool:
-    return bool(shutil.which("node")) and (VERIFIERS / "node_modules" / "@sd-jwt").is_dir()
+    modules = VERIFIERS / "node_modules"
+    return bool(shutil.which("node")) and all(
+        (modules / name).is_dir() for name in ("@sd-jwt", "@sphereon", "@openid4vc", "dcql")
+    )
 
 
 def require():
@@ -78,3 +81,20 @@ def open_badge_request(client, document: dict) -> dict:
             url: jsonld.context_document(url) for url in (jsonld.OB_V3, jsonld.MULTIKEY_V1)
         },
     }
+
+
+def wallet(steps: list[dict]) -> list[dict]:
+    """Runs the independent wallet (`wallet.mjs`) over `steps` against the live server
+    the steps name; one answer per step."""
+    require()
+    done = subprocess.run(
+        [shutil.which("node"), "wallet.mjs"],
+        input=json.dumps(steps),
+        cwd=VERIFIERS,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)

@@ -104,6 +104,17 @@ def test_credential_issuer_metadata(client):
     assert training["format"] == "dc+sd-jwt"
     assert training["vct"] == "http://127.0.0.1:8000/credentials/vct/formation"
     assert training["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"]
+    # Display: OpenID4VCI 1.0's place (the reference) and draft 15's, the same content.
+    reference = training["credential_metadata"]
+    assert reference["display"][0] == {
+        "name": "Formation",
+        "locale": "fr-FR",
+        "description": reference["display"][0]["description"],
+    }
+    labels = {c["path"][0]: c["display"][0]["name"] for c in reference["claims"]}
+    assert labels["achievement_title"] == "Intitulé" and labels["given_name"] == "Prénoms"
+    assert training["display"] == reference["display"]
+    assert training["claims"] == reference["claims"]
     authorization = client.get("/.well-known/oauth-authorization-server").json()
     assert authorization["token_endpoint"] == "http://127.0.0.1:8000/credentials/oid4vci/token"
     assert client.get("/.well-known/jwt-vc-issuer").json()["issuer"] == "http://127.0.0.1:8000"

@@ -29,10 +29,21 @@ def _offer(holder_client, record, kind="formation"):
     response = holder_client.post(f"/mon-espace/entrees/{kind}/{record.public_id}/portefeuille/")
     assert response.status_code == 200
     link = response.context["offer_link"]
-    assert link.startswith("openid-credential-offer://?credential_offer=")
+    assert link.startswith("openid-credential-offer://?credential_offer_uri=")
     assert 'src="data:image/svg+xml' in response.content.decode()
-    offer = json.loads(parse_qs(urlsplit(link).query)["credential_offer"][0])
-    return offer, response.context["tx_code"]
+    return _resolve(link), response.context["tx_code"]
+
+
+def _resolve(link):
+    """The offer a link carries by value, or the one its credential_offer_uri serves."""
+    query = parse_qs(urlsplit(link).query)
+    if "credential_offer" in query:
+        return json.loads(query["credential_offer"][0])
+    uri = query["credential_offer_uri"][0]
+    assert uri.startswith(ISSUER + "/credentials/oid4vci/offres/")
+    response = Client().get(urlsplit(uri).path)
+    assert response.status_code == 200 and response["Cache-Control"].startswith("no-store")
+    return response.json()
 
 
 def _proof(key: JWK, nonce: str, *, aud=ISSUER, typ="openid4vci-proof+jwt") -> str:
@@ -43,10 +54,10 @@ def _proof(key: JWK, nonce: str, *, aud=ISSUER, typ="openid4vci-proof+jwt") -> s
 
 
 def _token(wallet, code, tx_code):
-    return wallet.post(
-        "/credentials/oid4vci/token",
-        {"grant_type": GRANT, "pre-authorized_code": code, "tx_code": tx_code},
-    )
+    data = {"grant_type": GRANT, "pre-authorized_code": code}
+    if tx_code is not None:
+        data["tx_code"] = tx_code
+    return wallet.post("/credentials/oid4vci/token", data)
 
 
 def _nonce(wallet):
@@ -159,6 +170,28 @@ def test_expired_offer_and_unknown_grant(holder_client, training):
     assert response.json()["error"] == "unsupported_grant_type"
 
 
+def test_offer_by_value_and_by_reference(training):
+    _, by_value, tx_code = oid4vci.create_offer(training, with_tx_code=False)
+    assert by_value.startswith("openid-credential-offer://?credential_offer=") and not tx_code
+    offer = _resolve(by_value)
+    assert "tx_code" not in offer["grants"][GRANT]
+    assert _token(Client(), offer["grants"][GRANT]["pre-authorized_code"], None).status_code == 200
+
+    _, by_reference, tx_code = oid4vci.create_offer(training, by_reference=True)
+    assert len(by_reference) < len(by_value)
+    offer = _resolve(by_reference)
+    assert offer["grants"][GRANT]["tx_code"]["length"] == 6
+    code = offer["grants"][GRANT]["pre-authorized_code"]
+    stored = CredentialOffer.objects.order_by("-created_at").first()
+    assert code not in stored.code_hash
+    reference_path = urlsplit(parse_qs(urlsplit(by_reference).query)["credential_offer_uri"][0])
+    assert _token(Client(), code, tx_code).status_code == 200
+    # Once its code is used (or expired), the reference serves nothing.
+    gone = Client().get(reference_path.path)
+    assert gone.status_code == 404 and gone.json()["error"] == "not_found"
+    assert Client().get("/credentials/oid4vci/offres/inventee").status_code == 404
+
+
 def test_codes_and_tokens_are_stored_hashed(holder_client, training):
     offer, tx_code = _offer(holder_client, training)
     code = offer["grants"][GRANT]["pre-authorized_code"]
@@ -229,3 +262,15 @@ def test_credential_endpoint_needs_a_token():
     )
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_expired_offers_and_nonces_are_purged_a_day_later(holder_client, training):
+    from passeport.credentials.models import ProofNonce
+
+    _offer(holder_client, training)
+    _nonce(Client())
+    assert CredentialOffer.objects.count() == 1 and ProofNonce.objects.count() == 1
+    assert oid4vci.purge_expired() == (0, 0)  # still current
+    later = timezone.now() + datetime.timedelta(days=2)
+    assert oid4vci.purge_expired(later) == (1, 1)
+    assert not CredentialOffer.objects.exists() and not ProofNonce.objects.exists()

@@ -92,7 +92,7 @@ def test_the_recipient_page_shows_statuses_hides_withdrawn_entries_and_no_nir(
     records.set_publication([declared], published=False, actor=Actor.for_user(holder))
     response = client.get(f"/partage/{token}/")
     body = response.content.decode()
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert '<meta name="robots" content="noindex' in body
     assert "Corrigée depuis" in body
     assert "Retirée du partage par son titulaire" in body

@@ -47,7 +47,8 @@ def wallet(request, kind, public_id):
     record = _record_or_404(request, kind, public_id)
     context = _context(request, record)
     if request.method == "POST" and not context["refusal"]:
-        offer, link, tx_code = oid4vci.create_offer(record)
+        # By reference: a shorter link, so a QR code easier to scan.
+        offer, link, tx_code = oid4vci.create_offer(record, by_reference=True)
         qr = segno.make(link, error="m")
         context |= {
             "offer": offer,
