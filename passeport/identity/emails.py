@@ -76,3 +76,38 @@ def send_member_removed(membership, removed_by) -> None:
             "date": timezone.localdate(),
         },
     )
+
+
+def send_registration_received(request) -> None:
+    """To the requester: their request is recorded; to the operators: a request to decide."""
+    context = {"request": request, "kinds": ", ".join(request.kind_labels).lower()}
+    _send_after_commit(
+        "registration_received",
+        f"Demande d'inscription de {request.name} reçue par le {SERVICE_NAME}",
+        request.email,
+        context,
+    )
+    from passeport.users.enums import UserKind
+    from passeport.users.models import User
+
+    for email in (
+        User.objects.filter(kind=UserKind.OPERATOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .order_by("email")
+    ):
+        _send_after_commit(
+            "registration_to_decide",
+            f"Demande d'inscription d'organisation à examiner : {request.name}",
+            email,
+            context,
+        )
+
+
+def send_registration_decided(request) -> None:
+    _send_after_commit(
+        "registration_decided",
+        f"Votre demande d'inscription de {request.name} sur le {SERVICE_NAME}",
+        request.email,
+        {"request": request, "approved": request.status == "approved"},
+    )

@@ -24,7 +24,7 @@ from dsfr.forms import DsfrBaseForm
 from passeport.people.models import Person
 from passeport.users.enums import UserKind
 
-from . import journal, services
+from . import journal, registration_views, services
 from . import state as oidc_state
 from .keys import rp_public_jwks
 from .oidc.errors import IdentityError, ProviderRefused
@@ -137,6 +137,11 @@ def callback(request, provider):
             user, person = services.resolve_holder(provider, result.claims)
         else:
             user, person = services.resolve_professional(provider, result.claims), None
+    except services.UnknownOrganisation as error:
+        # Not a dead end: the professional may ask for their organisation's registration.
+        journal.log_login_refused(provider, error.code, None)
+        registration_views.remember(request.session, provider, result.claims)
+        return redirect("identity:registration")
     except IdentityError as error:
         return _error_page(request, provider, error)
     if user is None:

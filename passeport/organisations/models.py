@@ -148,3 +148,100 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", "En attente de décision"
+    APPROVED = "approved", "Acceptée"
+    REFUSED = "refused", "Refusée"
+
+
+# status → the statuses it may move to (decided by an operator, once)
+REGISTRATION_TRANSITIONS = {
+    RegistrationStatus.PENDING: {RegistrationStatus.APPROVED, RegistrationStatus.REFUSED},
+    RegistrationStatus.APPROVED: set(),
+    RegistrationStatus.REFUSED: set(),
+}
+
+
+class RegistrationRequest(models.Model):
+    """A professional whose organisation (SIRET from ProConnect) the service does not know
+    asks for it to be registered; an operator approves (the organisation is created, the
+    requester becomes its administrator at their next login) or refuses, with a reason."""
+
+    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True)
+    siret = models.CharField("SIRET", max_length=14, validators=[siret_validator])
+    name = models.CharField("raison sociale", max_length=255)
+    kinds = models.JSONField("rôles demandés", default=list)
+    nda_number = models.CharField("numéro de déclaration d'activité", max_length=11, blank=True)
+    certifier_id_client = models.CharField("idClient certificateur", max_length=8, blank=True)
+    message = models.TextField("message du demandeur", blank=True)
+    # The requester, as ProConnect vouched for them (their account is made at the next
+    # login, once the organisation exists).
+    provider = models.CharField("fournisseur d'identité", max_length=30)
+    sub = models.CharField("identifiant chez le fournisseur", max_length=255)
+    email = models.EmailField("adresse électronique")
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    status = models.CharField(
+        "état", max_length=10, choices=RegistrationStatus, default=RegistrationStatus.PENDING
+    )
+    reason = models.TextField("motif du refus", blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="organisation créée",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("demandée le", auto_now_add=True)
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande d'inscription d'organisation"
+        verbose_name_plural = "demandes d'inscription d'organisations"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=Q(status="pending"),
+                name="one_pending_registration_per_siret",
+                violation_error_message="Une demande est déjà en cours pour ce SIRET.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "refused"]),
+                name="registration_status_known",
+                violation_error_message="État de demande inconnu.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.siret}) — {self.get_status_display()}"
+
+    @property
+    def kind_labels(self) -> list[str]:
+        labels = dict(OrganisationKind.choices)
+        return [labels.get(kind, kind) for kind in self.kinds]
+
+
+class RegistrationTransition(models.Model):
+    request = models.ForeignKey(
+        RegistrationRequest,
+        verbose_name="demande",
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    from_status = models.CharField("état précédent", max_length=10, blank=True)
+    to_status = models.CharField("nouvel état", max_length=10, choices=RegistrationStatus)
+    actor_label = models.CharField("acteur", max_length=255)
+    note = models.TextField("note", blank=True)
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "changement d'état d'une demande d'inscription"
+        verbose_name_plural = "changements d'état des demandes d'inscription"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_status or '∅'} → {self.to_status}"
