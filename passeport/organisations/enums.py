@@ -6,6 +6,7 @@ class OrganisationKind(models.TextChoices):
     TRAINING_PROVIDER = "training_provider", "Organisme de formation"
     CERTIFIER = "certifier", "Certificateur"
     FUNDER = "funder", "Financeur"
+    COUNSELLING = "counselling", "Accompagnement (conseil en évolution professionnelle)"
 
 
 class MembershipRole(models.TextChoices):

@@ -19,8 +19,8 @@ def siret_validator(value):
 
 
 class Organisation(models.Model):
-    """An establishment (by SIRET) acting as employer, training provider, certifier or
-    funder — often several at once."""
+    """An establishment (by SIRET) acting as employer, training provider, certifier,
+    funder or counselling service — often several at once."""
 
     public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True)
     siret = models.CharField("SIRET", max_length=14, unique=True, validators=[siret_validator])
@@ -38,6 +38,9 @@ class Organisation(models.Model):
     is_training_provider = models.BooleanField("organisme de formation", default=False)
     is_certifier = models.BooleanField("certificateur", default=False)
     is_funder = models.BooleanField("financeur", default=False)
+    # Conseil en évolution professionnelle, France Travail, missions locales, APEC, Cap
+    # emploi: holders grant them access to parts of their passport (orientation).
+    is_counselling = models.BooleanField("accompagnement (conseil en évolution)", default=False)
     # Training provider: numéro de déclaration d'activité (11 digits) and Qualiopi.
     nda_number = models.CharField(
         "numéro de déclaration d'activité",
@@ -64,7 +67,8 @@ class Organisation(models.Model):
                 condition=Q(is_employer=True)
                 | Q(is_training_provider=True)
                 | Q(is_certifier=True)
-                | Q(is_funder=True),
+                | Q(is_funder=True)
+                | Q(is_counselling=True),
                 name="organisation_has_a_kind",
                 violation_error_message="Une organisation a au moins un rôle.",
             ),
@@ -102,6 +106,7 @@ class Organisation(models.Model):
             OrganisationKind.TRAINING_PROVIDER: self.is_training_provider,
             OrganisationKind.CERTIFIER: self.is_certifier,
             OrganisationKind.FUNDER: self.is_funder,
+            OrganisationKind.COUNSELLING: self.is_counselling,
         }
         return [kind for kind, on in flags.items() if on]
 

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ...loaders import EXTRACT_DIR, SOURCES, SourceError, load_source
+from ...loaders.derived import DERIVED_FROM, rebuild_bloc_skills
+from ...models import BlocSkill, FicheBloc
+from ...signals import referentials_loaded
 
 
 def _number(value):
@@ -47,6 +50,7 @@ class Command(BaseCommand):
                 f"Sources possibles : {', '.join(SOURCES)}."
             )
         root = self._root(source)
+        loaded = []
         for name in SOURCES:  # always in the same order, whatever --only says
             if name not in names:
                 continue
@@ -57,6 +61,21 @@ class Command(BaseCommand):
             for warning in result.warnings:
                 self.stderr.write(self.style.WARNING(f"{name} : {warning}"))
             self.stdout.write(self._summary(result))
+            if not result.skipped:
+                loaded.append(name)
+        # Also when nothing changed but the derived table is empty (a database migrated
+        # from before it existed).
+        if DERIVED_FROM & set(loaded) or (
+            FicheBloc.objects.exists() and not BlocSkill.objects.exists()
+        ):
+            rows, seconds = rebuild_bloc_skills()
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"compétences des blocs (déduites du ROME et du RNCP) : "
+                    f"{_number(rows)} liens en {seconds:.1f} s."
+                )
+            )
+        referentials_loaded.send(sender=self.__class__, sources=loaded)
 
     def _root(self, source):
         if source is not None:
