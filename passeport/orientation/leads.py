@@ -59,7 +59,7 @@ def overlap(profile, *, codes=None, top: int | None = None) -> dict[str, dict]:
     so that only they come back). One aggregate query over the links, from the skills'
     side."""
     skill_ids = set(profile.covering())
-    if not skill_ids or codes is not None and not codes:
+    if not skill_ids or (codes is not None and not codes):
         return {}
     links = RomeSkillLink.objects.filter(field_in(RomeSkillLink, "skill_id", sorted(skill_ids)))
     if codes is not None:
