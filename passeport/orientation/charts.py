@@ -7,7 +7,6 @@ what is missing, as shares of the job's total weight (the gap's rule)."""
 from dataclasses import dataclass
 
 WIDTH = 600
-LABEL_WIDTH = 0
 BAR_HEIGHT = 28
 GAP = 34
 # DSFR colours: success (guaranteed), info (declared), grey (missing); with a legend and
@@ -23,8 +22,8 @@ LABELS = {
 @dataclass
 class Segment:
     key: str
-    x: float
-    width: float
+    x: str  # SVG numbers, formatted here: a French template would write "12,5"
+    width: str
     colour: str
     label: str
     percent: int

@@ -1,6 +1,5 @@
 """GET /api/v1/orientation/gap?target=…: the holder's own session only."""
 
-
 from tests.factories import UserFactory
 
 from .conftest import it_passport

@@ -58,7 +58,7 @@ def test_the_counsellor_sees_what_was_shared_and_each_read_is_journaled(
     assert "Diplôme ou certification (entrée non partagée)" in html
     assert "Métiers visés" in html
     gap = client.get(_urls(grant)["gap"])
-    assert gap.status_code == 200 and "Ce qui vous manque" in gap.content.decode()
+    assert gap.status_code == 200 and "Ce qui lui manque" in gap.content.decode()
     reads = JournalEntry.objects.filter(person_id=holder.person.pk, action="person.read")
     assert reads.count() == 2
     assert all("Mission locale de Lille (accompagnement)" in r.payload["what"] for r in reads)

@@ -115,9 +115,10 @@ def error_accounts(mode: str) -> list[DevAccount]:
 
 
 def demo_organisations() -> list[Organisation]:
-    """The first employer, training provider and certifier of the database."""
+    """The first employer, training provider, certifier and counselling organisation of
+    the database."""
     found = []
-    for flag in ("is_employer", "is_training_provider", "is_certifier"):
+    for flag in ("is_employer", "is_training_provider", "is_certifier", "is_counselling"):
         organisation = (
             (Organisation.objects.filter(**{flag: True}).exclude(pk__in=[o.pk for o in found]))
             .order_by("pk")

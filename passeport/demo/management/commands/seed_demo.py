@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
+from passeport.demo import orientation as orientation_demo
 from passeport.demo import population
 from passeport.demo import prevention as prevention_demo
 from passeport.people.models import Person
@@ -77,6 +78,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Déclarations de prévention de démonstration : "
                 + ", ".join(f"{key} {count}" for key, count in declared.items())
+                + "."
+            )
+        # Orientation: a counselling organisation, a grant with its plan, a declared-only
+        # holder (passeport.demo.orientation).
+        counselled = orientation_demo.seed(today or timezone.localdate())
+        if counselled:
+            self.stdout.write(
+                "Orientation de démonstration : "
+                + ", ".join(f"{key} {count}" for key, count in counselled.items())
                 + "."
             )
         elapsed = time.perf_counter() - started
