@@ -2,6 +2,7 @@
 (so that no second query is needed for labels), and the evidence that puts an item in a
 holder's profile."""
 
+import functools
 from dataclasses import dataclass, field
 
 from passeport.referentials.enums import Centrality, SkillKind
@@ -104,5 +105,8 @@ class Item:
         return (CENTRALITY_ORDER[self.centrality], self.label)
 
 
+@functools.lru_cache(maxsize=65536)
 def is_safety(label: str) -> bool:
+    """Labels are the referential's, the same for everyone: each is read once per
+    process (a prevention training names the same few jobs in every passport)."""
     return bool(roots(label) & SAFETY_ROOTS)

@@ -33,6 +33,6 @@ def saved_targets(person, profile) -> list[dict]:
         row = shared.get(target.rome.code, {})
         percent = leads.weighted_percent(
             row.get("n", 0), row.get("core", 0), target.rome.item_count, target.rome.core_count
-        )
+        )  # the job's totals, counted at load time
         rows.append({"target": target, "percent": percent})
     return rows

@@ -17,6 +17,8 @@ of its evidences is. A fixed number of queries, whatever the number of entries.
 
 from dataclasses import dataclass, field, replace
 
+from django.db.models import Q
+
 from passeport.prevention.catalogue import classify
 from passeport.records.enums import Assurance, DeclaredItemKind, EngagementKind
 from passeport.records.models import (
@@ -195,12 +197,17 @@ def build(person, *, sync: bool = True) -> Profile:
         m.label_key: m.appellation.rome for m in matches if m.counts and m.appellation_id
     }
     transferable = {code for r in prevention for code in r["transferable_skills"] or []}
-    wanted = {c for romes in romes_of.values() for c, _l in romes} | transferable
+    # Certifications and jobs give the core of their jobs; a prevention training's
+    # transferable jobs are read whole (their health-and-safety items are picked below).
+    wanted = {c for romes in romes_of.values() for c, _l in romes}
     wanted |= {rome.code for rome in jobs_of_match.values()}
     links = {}
-    if wanted:
+    if wanted or transferable:
         for row in (
-            RomeSkillLink.objects.filter(rome__code__in=wanted)
+            RomeSkillLink.objects.filter(
+                Q(rome__code__in=wanted, centrality=Centrality.CORE)
+                | Q(rome__code__in=transferable)
+            )
             .values("rome__code", "rome__label", "centrality", *columns("skill__"))
             .order_by()
         ):
