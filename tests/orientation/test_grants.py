@@ -116,3 +116,11 @@ def test_the_plan_is_written_by_counsellors_and_kept_for_the_holder(
         ).count()
         == 2
     )
+
+
+def test_the_holders_data_export_includes_orientation(client, holder, counselling, holder_actor):
+    _grant(holder, counselling, holder_actor)
+    client.force_login(holder)
+    data = client.get("/mon-espace/mes-donnees/mon-passeport.json").json()
+    assert data["orientation_acces_conseillers"][0]["organisation"] == "Mission locale de Lille"
+    assert data["orientation_metiers_vises"] == []
