@@ -140,24 +140,18 @@ def _declared_only_holder() -> bool:
     if person is None:
         return False
     now = timezone.now()
-    built = [
-        records.build_record(
-            DeclaredItem,
-            person,
-            records.Provenance.from_holder(now),
-            item_kind=DeclaredItemKind.LANGUAGE,
-            title="Italien",
-            language_level="C1",
+
+    def declared(**fields):
+        return records.build_record(
+            DeclaredItem, person, records.Provenance.from_holder(now), **fields
         )
-    ]
+
+    built = [declared(item_kind=DeclaredItemKind.LANGUAGE, title="Italien", language_level="C1")]
     rome = _first_code(DECLARED_JOBS)
     if rome is not None:
         appellation = RomeAppellation.objects.filter(rome=rome).order_by("ogr").first()
         built.append(
-            records.build_record(
-                DeclaredItem,
-                person,
-                records.Provenance.from_holder(now),
+            declared(
                 item_kind=DeclaredItemKind.EXPERIENCE,
                 title=(appellation.short_label if appellation else rome.label)[:255],
                 organisation_name="Restaurant familial",
@@ -165,20 +159,11 @@ def _declared_only_holder() -> bool:
                 end_date=datetime.date(2021, 9, 30),
             )
         )
-        for ogr, label in (
-            RomeSkillLink.objects.filter(rome=rome, skill__is_macro=False)
+        built += [
+            declared(item_kind=DeclaredItemKind.SKILL, title=label[:255], rome_skills=[ogr])
+            for ogr, label in RomeSkillLink.objects.filter(rome=rome, skill__is_macro=False)
             .order_by("centrality", "skill__ogr")
             .values_list("skill__ogr", "skill__label")[:6]
-        ):
-            built.append(
-                records.build_record(
-                    DeclaredItem,
-                    person,
-                    records.Provenance.from_holder(now),
-                    item_kind=DeclaredItemKind.SKILL,
-                    title=label[:255],
-                    rome_skills=[ogr],
-                )
-            )
+        ]
     records.store_many(built, actor=ACTOR)
     return True

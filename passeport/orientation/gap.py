@@ -11,7 +11,10 @@ of the job is covered by itself or by any compétence of the profile under it.
 
 from dataclasses import dataclass, field
 
-from passeport.referentials.enums import Centrality, CompetenceAreaLevel, SkillKind
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Substr
+
+from passeport.referentials.enums import Centrality, SkillKind
 from passeport.referentials.models import (
     RomeAppellation,
     RomeCode,
@@ -155,10 +158,15 @@ class Gap:
 
 
 def compute(profile, target: Target) -> Gap:
+    # The label of each item's domain in the competence tree, in the same query.
+    domain = RomeCompetenceArea.objects.filter(
+        code=Substr(OuterRef("skill__tree_code"), 1, 1)
+    ).values("label")[:1]
     items = [
         _target_item(row)
         for row in RomeSkillLink.objects.filter(rome_id=target.rome_id)
-        .values("centrality", *columns("skill__"))
+        .annotate(domain=Subquery(domain))
+        .values("centrality", "domain", *columns("skill__"))
         .order_by()
     ]
     cover = profile.covering()
@@ -182,11 +190,6 @@ def compute(profile, target: Target) -> Gap:
             coverage.guaranteed += 1
             coverage.weight_guaranteed += weight
             coverage.core_guaranteed += item.is_core
-    domains = dict(
-        RomeCompetenceArea.objects.filter(level=CompetenceAreaLevel.DOMAIN).values_list(
-            "code", "label"
-        )
-    )
     contexts = {}
     for category, label in (
         RomeContextLink.objects.filter(rome_id=target.rome_id)
@@ -198,8 +201,8 @@ def compute(profile, target: Target) -> Gap:
         target=target,
         items=items,
         coverage=coverage,
-        covered=sections([i for i in items if i.covered], domains),
-        missing=sections([i for i in items if not i.covered], domains),
+        covered=sections([i for i in items if i.covered]),
+        missing=sections([i for i in items if not i.covered]),
         contexts=list(contexts.items()),
     )
 
@@ -207,6 +210,7 @@ def compute(profile, target: Target) -> Gap:
 def _target_item(row) -> Item:
     item = Item.from_row(row, "skill__")
     item.centrality = row["centrality"]
+    item.domain = row["domain"] or ""
     return item
 
 
@@ -217,7 +221,7 @@ SECTIONS = (
 )
 
 
-def sections(items: list[Item], domains: dict[str, str]) -> list[Section]:
+def sections(items: list[Item], domains: dict[str, str] | None = None) -> list[Section]:
     """Savoir-faire by macro-compétence (under their domain when its label is known),
     savoir-être together, savoirs by category; core items first in each group, groups
     holding core items first."""
@@ -230,7 +234,7 @@ def sections(items: list[Item], domains: dict[str, str]) -> list[Section]:
             if kind == SkillKind.SAVOIR_FAIRE:
                 name = item.label if item.is_macro else item.macro_label or "Autres savoir-faire"
                 key = (item.tree_code, name)
-                domain = domains.get(item.tree_code[:1], "")
+                domain = item.domain or (domains or {}).get(item.tree_code[:1], "")
             elif kind == SkillKind.SAVOIR:
                 key, name, domain = (item.category,), item.category or "Autres savoirs", ""
             else:

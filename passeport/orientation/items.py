@@ -59,6 +59,7 @@ class Item:
     category: str
     subcategory: str
     centrality: str = Centrality.OTHER  # in a target job
+    domain: str = ""  # its domain in the competence tree, when the release labels it
     evidences: list[Evidence] = field(default_factory=list)
     via: str = ""  # the compétence through which a macro-compétence is covered
 

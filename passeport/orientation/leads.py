@@ -60,35 +60,32 @@ def _in(column: str, values) -> tuple[str, list]:
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
-def _overlap_rows(profile, *, codes=None, limit=None) -> list[tuple]:
-    """(code, label, items, core items, covered, core covered) of the jobs sharing items
-    with the profile: the jobs `codes`, or the `limit` best covered (the gap's rule: core
-    items weigh 2). Hand-written SQL: grouping the links by job id alone, then joining the
-    jobs, is what keeps it fast (grouping on the jobs' labels through the ORM cost four
-    times as much on SQLite, and ordering the ORM's aggregate fifteen times)."""
+def _overlap_rows(profile, *, codes=(), limit=0) -> list[tuple]:
+    """(code, label, items, core items, covered, core covered) of jobs sharing items with
+    the profile: the jobs `codes` first, then the `limit` best covered (the gap's rule:
+    core items weigh 2), in one query. Hand-written SQL: grouping the links by job id
+    alone, then joining the jobs, is what keeps it fast (grouping on the jobs' labels
+    through the ORM cost four times as much on SQLite, ordering the ORM's aggregate
+    fifteen times)."""
     skill_ids = sorted(profile.covering())
-    if not skill_ids or (codes is not None and not codes):
+    if not skill_ids or not (codes or limit):
         return []
     skills, params = _in("l.skill_id", skill_ids)
-    where, order = "", ""
-    if codes is not None:
-        in_codes, code_params = _in("code", sorted(codes))
-        where = f" AND l.rome_id IN (SELECT id FROM referentials_romecode WHERE {in_codes})"  # noqa: S608
-        params += code_params
-    if limit:
-        order = (
-            " WHERE g.n >= %s ORDER BY (g.n + g.core) * 1.0 / "
-            "NULLIF(r.item_count + r.core_count, 0) DESC, g.n DESC, r.code LIMIT %s"
-        )
-        params += [MIN_SHARED, limit]
+    named, named_params = _in("r.code", sorted(codes) or [""])
+    kept = f"{named} OR g.n >= %s" if limit else named
+    score = "(g.n + g.core) * 1.0 / NULLIF(r.item_count + r.core_count, 0)"
     # Only placeholders and fixed SQL are interpolated here.
     sql = (
         "SELECT r.code, r.label, r.item_count, r.core_count, g.n, g.core FROM ("  # noqa: S608
         "SELECT l.rome_id, COUNT(*) AS n, "
         "SUM(CASE WHEN l.centrality = 'core' THEN 1 ELSE 0 END) AS core "
-        f"FROM referentials_romeskilllink l WHERE {skills}{where} GROUP BY l.rome_id"
-        f") g JOIN referentials_romecode r ON r.id = g.rome_id{order}"
+        f"FROM referentials_romeskilllink l WHERE {skills} GROUP BY l.rome_id"
+        f") g JOIN referentials_romecode r ON r.id = g.rome_id WHERE {kept} "
+        f"ORDER BY CASE WHEN {named} THEN 0 ELSE 1 END, {score} DESC, g.n DESC, r.code "
+        "LIMIT %s"
     )
+    params += named_params + ([MIN_SHARED] if limit else []) + named_params
+    params.append(len(codes) + limit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -120,7 +117,9 @@ def job_leads(profile, *, limit: int = 10) -> list[JobLead]:
             )
             .order_by("rank", "source__code", "target__code")
         )
-    shared = overlap(profile, codes={row["target__code"] for row in mobilities})
+    targets = {row["target__code"] for row in mobilities}
+    rows = _overlap_rows(profile, codes=targets, limit=limit + len(seen) + len(targets))
+    shared = {code: {"n": n, "core": core} for code, _l, _t, _c, n, core in rows if code in targets}
     for row in mobilities:
         code = row["target__code"]
         if code in seen or len(leads) >= limit:
@@ -152,10 +151,8 @@ def job_leads(profile, *, limit: int = 10) -> list[JobLead]:
             n,
             core,
         )
-        for code, label, total, core_total, n, core in _overlap_rows(
-            profile, limit=limit + len(seen)
-        )
-        if code not in seen
+        for code, label, total, core_total, n, core in rows
+        if code not in seen and code not in targets and n >= MIN_SHARED
     ]
     return leads + others[:limit]
 
@@ -228,12 +225,13 @@ def training_leads(gap, profile, person=None, *, limit: int = 8) -> TrainingLead
             candidates.setdefault(fiche_id, (code, title, kind, level, rome_code))
     if not candidates or not missing:
         return TrainingLeads([], source.available, gap_weight)
-    # The candidates' other jobs, their core items and their blocs, each selected in the
-    # database from the target's codes (no list of hundreds of ids sent back).
-    of_candidates = {"fiche__active": True, "fiche__rome_codes__rome_code__in": codes}
+    # The candidates' other jobs and their core items, then the blocs naming a missing
+    # item (few: they are filtered here rather than by joining the fiches again).
     romes_of = {}
     for fiche_id, code in (
-        FicheRome.objects.filter(**of_candidates).values_list("fiche_id", "rome_code").order_by()
+        FicheRome.objects.filter(field_in(FicheRome, "fiche_id", sorted(candidates)))
+        .values_list("fiche_id", "rome_code")
+        .order_by()
     ):
         romes_of.setdefault(fiche_id, set()).add(code)
     core_of_rome = {}
@@ -249,13 +247,8 @@ def training_leads(gap, profile, person=None, *, limit: int = 8) -> TrainingLead
             core_of_rome.setdefault(code, set()).add(skill_id)
     blocs = {}
     for fiche_id, code, title, skill_id in (
-        BlocSkill.objects.filter(
-            field_in(BlocSkill, "skill_id", sorted(missing)),
-            bloc__fiche__active=True,
-            bloc__fiche__rome_codes__rome_code__in=codes,
-        )
+        BlocSkill.objects.filter(field_in(BlocSkill, "skill_id", sorted(missing)))
         .values_list("bloc__fiche_id", "bloc__code", "bloc__title", "skill_id")
-        .distinct()
         .order_by()
     ):
         if fiche_id in candidates:

@@ -21,23 +21,14 @@ from django.db.models import Q
 
 from passeport.prevention.catalogue import classify
 from passeport.records.enums import Assurance, DeclaredItemKind, EngagementKind
-from passeport.records.models import (
-    Certification,
-    DeclaredItem,
-    EmploymentPeriod,
-    Engagement,
-    PreventionTraining,
-    Training,
-)
 from passeport.referentials.enums import Centrality
 from passeport.referentials.models import BlocSkill, Fiche, FicheRome, RomeSkill, RomeSkillLink
 
-from . import jobs
+from . import jobs, passport
 from .enums import EvidenceSource, GrantScope, JobMatchStatus
 from .items import Evidence, Item, columns, is_safety
 from .models import JobMatch, PreventionKindSkill
 
-CURRENT = ("active", "expired")
 _NOT_COUNTED = {
     JobMatchStatus.PROPOSED: "Métier proposé, à confirmer : il ne compte qu'une fois confirmé.",
     JobMatchStatus.DISMISSED: "Vous avez écarté cet intitulé : il ne donne aucune compétence.",
@@ -120,14 +111,6 @@ def redact(profile: Profile, scopes) -> Profile:
     return profile
 
 
-def _rows(model, person, fields, **filters):
-    return list(
-        model.objects.filter(person=person, status__in=CURRENT, **filters)
-        .values("public_id", "assurance", *fields)
-        .order_by()
-    )
-
-
 class _Builder:
     def __init__(self, profile: Profile):
         self.profile = profile
@@ -152,21 +135,10 @@ class _Builder:
 def build(person, *, sync: bool = True) -> Profile:
     profile = Profile()
     builder = _Builder(profile)
-    certifications = _rows(Certification, person, ("code", "title", "awarded_on"))
-    trainings = _rows(Training, person, ("title", "certification_code", "end_date"))
-    prevention = _rows(
-        PreventionTraining, person, ("title", "training_kind", "transferable_skills")
-    )
-    employment = _rows(
-        EmploymentPeriod, person, ("job_title", "pcs_ese", "employer_name", "start_date")
-    )
-    engagements = _rows(Engagement, person, ("engagement_kind", "role", "organisation_name"))
-    declared = _rows(
-        DeclaredItem,
-        person,
-        ("item_kind", "title", "rome_skills"),
-        item_kind__in=[DeclaredItemKind.SKILL, DeclaredItemKind.EXPERIENCE],
-    )
+    found = passport.entries(person)
+    certifications, trainings = found["certification"], found["training"]
+    prevention, employment = found["prevention"], found["employment"]
+    engagements, declared = found["engagement"], found["declared"]
 
     held = _held_titles(employment, engagements, declared)
     matches = list(

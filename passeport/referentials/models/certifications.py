@@ -152,11 +152,20 @@ class BlocSkill(models.Model):
     (`loaders.derived`): an item of the fiche's ROME jobs whose label shares words with
     the bloc's title. `words` keeps the shared words, which explain the link."""
 
+    # No single-column indexes: the unique (bloc, skill) and (skill, bloc) cover them.
     bloc = models.ForeignKey(
-        FicheBloc, verbose_name="bloc", on_delete=models.CASCADE, related_name="skill_links"
+        FicheBloc,
+        verbose_name="bloc",
+        on_delete=models.CASCADE,
+        related_name="skill_links",
+        db_index=False,
     )
     skill = models.ForeignKey(
-        "RomeSkill", verbose_name="compétence", on_delete=models.CASCADE, related_name="+"
+        "RomeSkill",
+        verbose_name="compétence",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     words = models.CharField("mots communs", max_length=255)
 

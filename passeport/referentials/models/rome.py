@@ -178,8 +178,12 @@ class RomeMobility(models.Model):
     """A job France Travail names as a mobility from another (`unix_rubrique_mobilite`),
     in its order (1 first)."""
 
-    source = models.ForeignKey(
-        RomeCode, verbose_name="métier de départ", on_delete=models.CASCADE, related_name="+"
+    source = models.ForeignKey(  # indexed by the unique (source, target)
+        RomeCode,
+        verbose_name="métier de départ",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     target = models.ForeignKey(
         RomeCode, verbose_name="métier proche", on_delete=models.CASCADE, related_name="+"
@@ -220,8 +224,12 @@ class RomeWorkContext(models.Model):
 
 
 class RomeContextLink(models.Model):
-    rome = models.ForeignKey(
-        RomeCode, verbose_name="code ROME", on_delete=models.CASCADE, related_name="context_links"
+    rome = models.ForeignKey(  # indexed by the unique (rome, context)
+        RomeCode,
+        verbose_name="code ROME",
+        on_delete=models.CASCADE,
+        related_name="context_links",
+        db_index=False,
     )
     context = models.ForeignKey(
         RomeWorkContext,
