@@ -27,7 +27,7 @@ CURRENT = ("active", "expired")
 # where the kind has nothing). Rows are keyed by these column names.
 _SELECTS = {
     "certification": (Certification, ("code", "title", None, None)),
-    "training": (Training, ("certification_code", "title", None, None)),
+    "training": (Training, ("certification_code", "title", None, "end_date")),
     "prevention": (PreventionTraining, ("training_kind", "title", "transferable_skills", None)),
     "employment": (EmploymentPeriod, ("pcs_ese", "job_title", None, "employer_name")),
     "engagement": (Engagement, ("engagement_kind", "role", None, "organisation_name")),
@@ -43,6 +43,8 @@ def _sql() -> str:
         for index, column in enumerate(columns):
             if column is None:
                 values.append(json_null if index == 2 else "NULL")
+            elif column == "end_date":  # a date among texts: as ISO text on both backends
+                values.append(f'CAST("{column}" AS VARCHAR(10))')
             else:
                 values.append(f'"{column}"')
         where = "person_id = %s AND status IN (%s, %s)"

@@ -18,6 +18,7 @@ of its evidences is. A fixed number of queries, whatever the number of entries.
 from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
+from django.utils import timezone
 
 from passeport.prevention.catalogue import classify
 from passeport.records.enums import Assurance, DeclaredItemKind, EngagementKind
@@ -132,7 +133,8 @@ class _Builder:
         return source
 
 
-def build(person, *, sync: bool = True) -> Profile:
+def build(person, *, sync: bool = True, today=None) -> Profile:
+    today = (today or timezone.localdate()).isoformat()
     profile = Profile()
     builder = _Builder(profile)
     found = passport.entries(person)
@@ -154,10 +156,12 @@ def build(person, *, sync: bool = True) -> Profile:
 
     # Certifications and the trainings that prepare one: through their fiches.
     fiche_rows = [(r, EvidenceSource.CERTIFICATION, r["code"]) for r in certifications]
+    # A training counts once over: one without an end date, or ending later, is going on.
+    ongoing = [r for r in trainings if not r["end_date"] or r["end_date"][:10] > today]
     fiche_rows += [
         (r, EvidenceSource.TRAINING, r["certification_code"])
         for r in trainings
-        if r["certification_code"]
+        if r["certification_code"] and r not in ongoing
     ]
     codes = {code.strip().upper() for _r, _s, code in fiche_rows if code}
     fiches = {
@@ -198,8 +202,11 @@ def build(person, *, sync: bool = True) -> Profile:
         _add_fiche(
             builder, row, kind, fiches.get((code or "").strip().upper()), romes_of, links, blocs
         )
+    for row in ongoing:
+        source = builder.source(EvidenceSource.TRAINING, row, row["title"], "formation")
+        source.note = "Formation en cours : ses compétences compteront une fois terminée."
     for row in trainings:
-        if not row["certification_code"]:
+        if not row["certification_code"] and row not in ongoing:
             source = builder.source(EvidenceSource.TRAINING, row, row["title"], "formation")
             source.note = (
                 "Cette formation ne prépare pas de certification connue du répertoire : "

@@ -170,3 +170,24 @@ def test_a_holder_with_declared_data_only_has_a_declared_profile(holder):
     assert profile.guaranteed_count == 0 and profile.declared_count == 1
     free_text = next(s for s in profile.sources if s.title == "Patience")
     assert "texte libre" in free_text.note
+
+
+def test_a_training_still_going_on_gives_nothing_yet(holder):
+    import datetime
+
+    from django.utils import timezone
+
+    records.store_training(
+        holder.person,
+        provenance=records.Provenance.from_holder(),
+        actor=Actor.for_user(holder),
+        title="Administrateur système (en cours)",
+        certification_code="RNCP34474",
+        start_date=timezone.localdate() - datetime.timedelta(days=30),
+        end_date=timezone.localdate() + datetime.timedelta(days=60),
+    )
+    profile = profiles.build(holder.person)
+    assert not profile.items
+    assert "en cours" in profile.sources[0].note
+    later = profiles.build(holder.person, today=timezone.localdate() + datetime.timedelta(days=61))
+    assert later.items and not later.guaranteed_count
