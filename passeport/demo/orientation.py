@@ -43,7 +43,9 @@ TARGET_JOBS = ("M1805", "F1702", "N1103", "D1102")
 DECLARED_JOBS = ("G1803", "D1106", "N1103", "F1702")
 
 
-def seed(today: datetime.date | None = None) -> dict[str, int]:
+def seed(today: datetime.date | None = None, *, test_identities: bool = True) -> dict[str, int]:
+    """`test_identities`: whether the population has FranceConnect's test identities
+    (`seed_demo --without-test-identities`); Luigi BROSSE is one, created only then."""
     today = today or timezone.localdate()
     if Organisation.objects.filter(is_counselling=True).exists():
         return {}
@@ -55,7 +57,7 @@ def seed(today: datetime.date | None = None) -> dict[str, int]:
         holder = next(iter(Person.objects.order_by("pk")[2:3]), None)
         if holder is not None:
             done["accès accordés"] = _grant(holder, organisation, today)
-        if _declared_only_holder():
+        if test_identities and _declared_only_holder():
             done["titulaire aux seules données déclarées"] = 1
     return done
 

@@ -185,6 +185,7 @@ def test_another_holder_cannot_reach_this_holders_orientation(grant, other_holde
     assert SavedTarget.objects.filter(pk=target.pk).exists()
 
 
+@pytest.mark.django_db
 def test_professionals_do_not_reach_the_holder_pages(client, counsellor):
     client.force_login(counsellor)
     assert client.get(reverse("holder:orientation_home")).status_code == 403

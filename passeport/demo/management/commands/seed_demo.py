@@ -82,7 +82,10 @@ class Command(BaseCommand):
             )
         # Orientation: a counselling organisation, a grant with its plan, a declared-only
         # holder (passeport.demo.orientation).
-        counselled = orientation_demo.seed(today or timezone.localdate())
+        counselled = orientation_demo.seed(
+            today or timezone.localdate(),
+            test_identities=not options["without_test_identities"],
+        )
         if counselled:
             self.stdout.write(
                 "Orientation de démonstration : "
