@@ -48,7 +48,7 @@ class GrantForm(DsfrBaseForm):
         help_text="Vous pourrez révoquer cet accès à tout moment avant cette date.",
     )
     purpose = forms.CharField(
-        label="Objet de l'accompagnement (facultatif)",
+        label="Objet de l'accompagnement",
         required=False,
         max_length=255,
         help_text="Par exemple : « bilan de compétences », « projet de reconversion ».",
@@ -61,6 +61,8 @@ class GrantForm(DsfrBaseForm):
             is_counselling=True
         ).order_by("name", "pk")
         self.fields["organisation"].to_field_name = "public_id"
+        # Holders know their counsellor's name, not its SIRET.
+        self.fields["organisation"].label_from_instance = lambda organisation: organisation.name
         self.fields["ends_on"].initial = self.today + datetime.timedelta(days=grants.default_days())
         self.fields["ends_on"].widget.attrs.update(
             min=self.today.isoformat(),
@@ -79,9 +81,9 @@ class GrantForm(DsfrBaseForm):
 class StepForm(DsfrBaseForm):
     title = forms.CharField(label="Étape", max_length=255)
     detail = forms.CharField(
-        label="Précisions (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Précisions", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    due_on = forms.DateField(label="Échéance (facultatif)", required=False, widget=DateInput())
+    due_on = forms.DateField(label="Échéance", required=False, widget=DateInput())
 
 
 class StepStatusForm(DsfrBaseForm):
