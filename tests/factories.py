@@ -82,6 +82,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
             certifier_id_client=factory.Sequence(lambda n: f"CERT{n:04d}"),
             naf_code="85.59A",
         )
+        counselling = factory.Trait(is_employer=False, is_counselling=True, naf_code="88.99B")
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "passeport.documents",
     "passeport.sharing",
     "passeport.ingest",
+    "passeport.orientation",
     "passeport.demo",
     "passeport.identity",
     "passeport.api",

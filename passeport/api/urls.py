@@ -11,7 +11,8 @@ api = NinjaAPI(
     description=(
         "API des employeurs, organismes de formation et certificateurs. Authentification "
         "OAuth2 « client credentials » : `POST /api/oauth/token`, puis "
-        "`Authorization: Bearer <jeton>`."
+        "`Authorization: Bearer <jeton>`. Les titulaires lisent leur orientation "
+        "(`/api/v1/orientation`) avec la session de leur espace."
     ),
     urls_namespace="api",
 )
@@ -23,6 +24,7 @@ api.add_router("/v1/accrochage", "passeport.api.accrochage.router")
 api.add_router("/v1/verify", "passeport.api.verify.router")
 api.add_router("/v1/prevention", "passeport.prevention.api.router")
 api.add_router("/v1/cpf", "passeport.cpf.api.router")
+api.add_router("/v1/orientation", "passeport.orientation.api.router")
 
 
 def _public(patterns):

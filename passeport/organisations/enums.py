@@ -8,6 +8,7 @@ class OrganisationKind(models.TextChoices):
     FUNDER = "funder", "Financeur"
     CIVIC_BODY = "civic_body", "Organisme d'engagement citoyen"
     PUBLIC_EMPLOYER = "public_employer", "Employeur public"
+    COUNSELLING = "counselling", "Accompagnement (conseil en évolution professionnelle)"
 
 
 class MembershipRole(models.TextChoices):

@@ -20,7 +20,8 @@ def siret_validator(value):
 
 class Organisation(models.Model):
     """An establishment (by SIRET) acting as employer, training provider, certifier,
-    funder, civic-engagement body or public employer — often several at once."""
+    funder, civic-engagement body, public employer or counselling service — often several at
+    once."""
 
     public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True)
     siret = models.CharField("SIRET", max_length=14, unique=True, validators=[siret_validator])
@@ -45,6 +46,9 @@ class Organisation(models.Model):
     association_declared_on = models.DateField("association déclarée le", null=True, blank=True)
     # Public employers declare their agents' years of service (CPF rights in hours).
     is_public_employer = models.BooleanField("employeur public", default=False)
+    # Conseil en évolution professionnelle, France Travail, missions locales, APEC, Cap
+    # emploi: holders grant them access to parts of their passport (orientation).
+    is_counselling = models.BooleanField("accompagnement (conseil en évolution)", default=False)
     # Training provider: numéro de déclaration d'activité (11 digits) and Qualiopi.
     nda_number = models.CharField(
         "numéro de déclaration d'activité",
@@ -73,7 +77,8 @@ class Organisation(models.Model):
                 | Q(is_certifier=True)
                 | Q(is_funder=True)
                 | Q(is_civic_body=True)
-                | Q(is_public_employer=True),
+                | Q(is_public_employer=True)
+                | Q(is_counselling=True),
                 name="organisation_has_a_kind",
                 violation_error_message="Une organisation a au moins un rôle.",
             ),
@@ -113,6 +118,7 @@ class Organisation(models.Model):
             OrganisationKind.FUNDER: self.is_funder,
             OrganisationKind.CIVIC_BODY: self.is_civic_body,
             OrganisationKind.PUBLIC_EMPLOYER: self.is_public_employer,
+            OrganisationKind.COUNSELLING: self.is_counselling,
         }
         return [kind for kind, on in flags.items() if on]
 

@@ -4,6 +4,7 @@ hand: the admin only lets operators look them up."""
 from django.contrib import admin
 
 from .models import (
+    BlocSkill,
     Commune,
     Country,
     Department,
@@ -16,8 +17,12 @@ from .models import (
     Region,
     RomeAppellation,
     RomeCode,
+    RomeCompetenceArea,
+    RomeDomain,
+    RomeMobility,
     RomeSkill,
     RomeSkillLink,
+    RomeWorkContext,
 )
 from .text import normalize
 
@@ -95,16 +100,50 @@ class RomeAppellationInline(ReadOnlyTabularInline):
 
 class RomeSkillLinkInline(ReadOnlyTabularInline):
     model = RomeSkillLink
-    fields = ("skill", "kind")
+    fields = ("skill", "kind", "centrality")
     raw_id_fields = ("skill",)
+
+
+class RomeMobilityInline(ReadOnlyTabularInline):
+    model = RomeMobility
+    fk_name = "source"
+    fields = ("target", "rank")
+    raw_id_fields = ("target",)
 
 
 @admin.register(RomeCode)
 class RomeCodeAdmin(ReferentialAdmin):
-    list_display = ("code", "label", "parent", "ogr")
+    list_display = ("code", "label", "parent", "ogr", "item_count", "core_count")
     search_fields = ("code", "=ogr")
     raw_id_fields = ("parent",)
-    inlines = [RomeAppellationInline, RomeSkillLinkInline]
+    inlines = [RomeAppellationInline, RomeSkillLinkInline, RomeMobilityInline]
+
+
+@admin.register(RomeDomain)
+class RomeDomainAdmin(ReferentialAdmin):
+    list_display = ("code", "label")
+    search_fields = ("=code", "label")
+
+
+@admin.register(RomeCompetenceArea)
+class RomeCompetenceAreaAdmin(ReferentialAdmin):
+    list_display = ("code", "level", "label")
+    list_filter = ("level",)
+
+
+@admin.register(RomeWorkContext)
+class RomeWorkContextAdmin(ReferentialAdmin):
+    list_display = ("ogr", "label", "category")
+    list_filter = ("category",)
+    search_fields = ("=ogr", "label")
+
+
+@admin.register(BlocSkill)
+class BlocSkillAdmin(ReferentialAdmin):
+    list_display = ("bloc", "skill", "words")
+    list_select_related = ("bloc", "skill")
+    search_fields = ("=bloc__code",)
+    raw_id_fields = ("bloc", "skill")
 
 
 @admin.register(RomeAppellation)
@@ -117,8 +156,9 @@ class RomeAppellationAdmin(ReferentialAdmin):
 
 @admin.register(RomeSkill)
 class RomeSkillAdmin(ReferentialAdmin):
-    list_display = ("ogr", "label", "kind", "category", "subcategory")
-    list_filter = ("kind", "category")
+    list_display = ("ogr", "label", "kind", "is_macro", "tree_code", "category", "subcategory")
+    list_filter = ("kind", "is_macro", "category")
+    raw_id_fields = ("macro",)
     search_fields = ("=ogr",)
 
 

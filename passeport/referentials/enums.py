@@ -19,3 +19,19 @@ class SkillKind(models.TextChoices):
 class FicheKind(models.TextChoices):
     RNCP = "RNCP", "Répertoire national des certifications professionnelles (RNCP)"
     RS = "RS", "Répertoire spécifique (RS)"
+
+
+class Centrality(models.TextChoices):
+    """Where an item sits in a ROME job (`unix_coherence_item.coeur_metier`)."""
+
+    CORE = "core", "Cœur de métier"
+    EMERGING = "emerging", "Compétence émergente"
+    OTHER = "other", "Hors cœur de métier"
+
+
+class CompetenceAreaLevel(models.TextChoices):
+    """Levels above the macro-compétence in ROME 4.0's competence tree."""
+
+    DOMAIN = "domain", "Domaine de compétences"
+    ISSUE = "issue", "Enjeu"
+    OBJECTIVE = "objective", "Objectif"

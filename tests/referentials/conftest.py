@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from passeport.referentials.loaders import EXTRACT_DIR
 from passeport.referentials.models import (
+    BlocSkill,
     Commune,
     Country,
     Department,
@@ -19,12 +20,23 @@ from passeport.referentials.models import (
     Region,
     RomeAppellation,
     RomeCode,
+    RomeCompetenceArea,
+    RomeContextLink,
+    RomeDomain,
+    RomeMobility,
     RomeSkill,
     RomeSkillLink,
+    RomeWorkContext,
 )
 
 # Children before parents, so that every delete is a plain DELETE.
 MODELS = (
+    BlocSkill,
+    RomeMobility,
+    RomeContextLink,
+    RomeWorkContext,
+    RomeCompetenceArea,
+    RomeDomain,
     RomeSkillLink,
     RomeAppellation,
     RomeSkill,
@@ -53,6 +65,7 @@ OFFICIAL_EXPORT = (
 def clear_referentials():
     Fiche.objects.update(successor=None)
     RomeCode.objects.update(parent=None)
+    RomeSkill.objects.update(macro=None)
     for model in MODELS:
         model.objects.all().delete()
 

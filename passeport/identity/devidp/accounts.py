@@ -115,11 +115,11 @@ def error_accounts(mode: str) -> list[DevAccount]:
 
 
 def demo_organisations() -> list[Organisation]:
-    """The first employer, training provider, certifier, civic-engagement body and public
-    employer of the database."""
+    """The first employer, training provider, certifier, civic-engagement body, public
+    employer and counselling organisation of the database."""
     found = []
     flags = ("is_employer", "is_training_provider", "is_certifier", "is_civic_body")
-    for flag in (*flags, "is_public_employer"):
+    for flag in (*flags, "is_public_employer", "is_counselling"):
         organisation = (
             (Organisation.objects.filter(**{flag: True}).exclude(pk__in=[o.pk for o in found]))
             .order_by("pk")

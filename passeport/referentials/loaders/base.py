@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from passeport.core.bulk import bulk_insert
 from passeport.core.progress import Progress
 
 # Large enough to amortise round trips, small enough for PostgreSQL's 65,535 parameters
@@ -146,10 +147,12 @@ def upsert(model, objects, *, unique_fields, update_fields, batch_size=BATCH_SIZ
     return count
 
 
-def insert(model, objects, *, batch_size=BATCH_SIZE) -> int:
+def insert(model, objects, *, batch_size=10 * BATCH_SIZE) -> int:
+    """Plain inserts (link tables replaced per code) through `core.bulk.bulk_insert`:
+    one executemany or COPY per batch instead of bulk_create's 30-row statements."""
     count = 0
     for batch in batched(objects, batch_size):
-        model.objects.bulk_create(batch, batch_size=batch_size)
+        bulk_insert(model, batch)
         count += len(batch)
     return count
 

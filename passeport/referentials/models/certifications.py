@@ -145,3 +145,42 @@ class FicheRome(models.Model):
 
     def __str__(self):
         return f"{self.fiche_id} → {self.rome_code}"
+
+
+class BlocSkill(models.Model):
+    """A ROME compétence or savoir that a bloc de compétences names, derived at load time
+    (`loaders.derived`): an item of the fiche's ROME jobs whose label shares words with
+    the bloc's title. `words` keeps the shared words, which explain the link."""
+
+    # No single-column indexes: the unique (bloc, skill) and (skill, bloc) cover them.
+    bloc = models.ForeignKey(
+        FicheBloc,
+        verbose_name="bloc",
+        on_delete=models.CASCADE,
+        related_name="skill_links",
+        db_index=False,
+    )
+    skill = models.ForeignKey(
+        "RomeSkill",
+        verbose_name="compétence",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    words = models.CharField("mots communs", max_length=255)
+
+    class Meta:
+        verbose_name = "compétence d'un bloc"
+        verbose_name_plural = "compétences des blocs"
+        ordering = ["bloc_id", "skill_id"]
+        indexes = [models.Index(fields=["skill", "bloc"], name="blocskill_by_skill")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bloc", "skill"],
+                name="referentials_blocskill_unique",
+                violation_error_message="Cette compétence est déjà liée à ce bloc.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.bloc_id} → {self.skill_id}"

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from passeport.consent.models import PreventionConsent
 from passeport.journal.actors import ActorKind
 from passeport.journal.models import JournalEntry
+from passeport.orientation.export import orientation_export
 from passeport.people.nir import format_nir
 from passeport.records.models import CorrectionRequest
 from passeport.records.timeline import KINDS, source_label
@@ -115,6 +116,7 @@ def _export(person) -> dict:
             }
             for c in PreventionConsent.objects.filter(person=person).select_related("employer")
         ],
+        **orientation_export(person),
     }
 
 
@@ -162,7 +164,14 @@ def export_zip(request):
         for slug, rows in data["entrees"].items():
             if rows:
                 archive.writestr(f"{slug}.csv", _csv(rows))
-        for name in ("signalements", "consentements_prevention"):
+        for name in (
+            "signalements",
+            "consentements_prevention",
+            "orientation_metiers_exerces",
+            "orientation_metiers_vises",
+            "orientation_acces_conseillers",
+            "orientation_plans_d_action",
+        ):
             if data[name]:
                 archive.writestr(f"{name}.csv", _csv(data[name]))
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from . import credentials, cv, data, declare, notifications, prevention, rights, sharing, views
+from . import (
+    counselling,
+    credentials,
+    cv,
+    data,
+    declare,
+    notifications,
+    orientation,
+    prevention,
+    rights,
+    sharing,
+    views,
+)
 
 app_name = "holder"
 
@@ -53,4 +65,40 @@ urlpatterns = [
     path("partages/nouveau/", sharing.share_create, name="share_create"),
     path("partages/<uuid:public_id>/", sharing.share_detail, name="share_detail"),
     path("partages/<uuid:public_id>/revoquer/", sharing.share_revoke, name="share_revoke"),
+    # Mon orientation (passeport.orientation).
+    path("orientation/", orientation.home, name="orientation_home"),
+    path("orientation/competences/", orientation.profile, name="orientation_profile"),
+    path("orientation/emplois/<uuid:public_id>/", orientation.job, name="orientation_job"),
+    path("orientation/metiers/", orientation.search, name="orientation_search"),
+    path("orientation/metiers/<str:ogr>/", orientation.gap, name="orientation_gap"),
+    path(
+        "orientation/metiers/<str:ogr>/declarer/",
+        orientation.declare_skill,
+        name="orientation_declare_skill",
+    ),
+    path("orientation/rome/<str:code>/", orientation.gap, name="orientation_gap_rome"),
+    path(
+        "orientation/rome/<str:code>/declarer/",
+        orientation.declare_skill,
+        name="orientation_declare_skill_rome",
+    ),
+    path("orientation/cibles/", orientation.save_target, name="orientation_save_target"),
+    path(
+        "orientation/cibles/<uuid:public_id>/retirer/",
+        orientation.remove_target,
+        name="orientation_remove_target",
+    ),
+    path("orientation/comparer/", orientation.compare, name="orientation_compare"),
+    path("orientation/pistes/", orientation.job_leads, name="orientation_leads"),
+    path("orientation/conseillers/", counselling.grant_list, name="orientation_grants"),
+    path(
+        "orientation/conseillers/<uuid:public_id>/",
+        counselling.grant_detail,
+        name="orientation_grant",
+    ),
+    path(
+        "orientation/conseillers/<uuid:public_id>/revoquer/",
+        counselling.grant_revoke,
+        name="orientation_grant_revoke",
+    ),
 ]

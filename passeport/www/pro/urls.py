@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cpf, followup, prevention_declarations, prevention_declare, views
+from . import counselling, cpf, followup, prevention_declarations, prevention_declare, views
 
 app_name = "pro"
 
@@ -180,5 +180,31 @@ urlpatterns = [
         "organisations/<uuid:public_id>/prevention/reprise/",
         prevention_declarations.reprise,
         name="prevention_reprise",
+    ),
+    # Counselling organisations: the holders who granted access (passeport.orientation).
+    path(
+        "organisations/<uuid:public_id>/accompagnement/",
+        counselling.grant_list,
+        name="counselling_list",
+    ),
+    path(
+        "organisations/<uuid:public_id>/accompagnement/<uuid:grant_id>/",
+        counselling.grant_detail,
+        name="counselling_grant",
+    ),
+    path(
+        "organisations/<uuid:public_id>/accompagnement/<uuid:grant_id>/metiers/<str:code>/",
+        counselling.grant_gap,
+        name="counselling_gap",
+    ),
+    path(
+        "organisations/<uuid:public_id>/accompagnement/<uuid:grant_id>/plan/",
+        counselling.step_add,
+        name="counselling_step_add",
+    ),
+    path(
+        "organisations/<uuid:public_id>/accompagnement/<uuid:grant_id>/plan/<uuid:step_id>/",
+        counselling.step_update,
+        name="counselling_step_update",
     ),
 ]

@@ -36,6 +36,8 @@ from passeport.records.models.corrections import CorrectionRequest, CorrectionSt
 from passeport.records.timeline import entry_for
 from passeport.users.enums import UserKind
 
+from .spaces import spaces_for
+
 
 def _require_professional(user):
     if not (user.is_authenticated and user.kind == UserKind.PROFESSIONAL):
@@ -51,6 +53,8 @@ def dashboard(request):
         .annotate(open_corrections=correction_requests.open_count(OuterRef("organisation")))
         .order_by("organisation__name")
     )
+    for membership in memberships:
+        membership.spaces = spaces_for(membership)
     return render(request, "pro/dashboard.html", {"memberships": memberships})
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from passeport.core.progress import Progress
 from passeport.demo import cpf as cpf_demo
+from passeport.demo import orientation as orientation_demo
 from passeport.demo import population
 from passeport.demo import prevention as prevention_demo
 from passeport.people.models import Person
@@ -104,6 +105,18 @@ class Command(BaseCommand):
             + ", ".join(f"{CPF_LABELS.get(key, key)} {count}" for key, count in rights.items())
             + "."
         )
+        # Orientation: a counselling organisation, a grant with its plan, a declared-only
+        # holder (passeport.demo.orientation).
+        counselled = orientation_demo.seed(
+            today or timezone.localdate(),
+            test_identities=not options["without_test_identities"],
+        )
+        if counselled:
+            self.stdout.write(
+                "Orientation de démonstration : "
+                + ", ".join(f"{key} {count}" for key, count in counselled.items())
+                + "."
+            )
         elapsed = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -57,6 +57,7 @@ ANCHOR_FICHES = (
     "RNCP19468",
 )
 ACTIVE_FICHES = 300
+LINKED_FICHES = 150
 COMMUNES_PER_DEPARTMENT = 3
 
 
@@ -194,6 +195,7 @@ class Command(BaseCommand):
             if row["code_rome"].startswith(ROME_PREFIXES):
                 codes.add(row["code_rome"])
         codes |= {parents[code] for code in codes if parents.get(code) in parents}
+        wanted_blocks = (rome.SKILLS_BLOCK, rome.CONTEXTS_BLOCK)
         skills = {
             row["code_ogr"]
             for row in self._rows(files["links"])
@@ -204,15 +206,33 @@ class Command(BaseCommand):
             for row in self._rows(files["savoirs"])
             if any(word in normalize(row["libelle_savoir"]) for word in PREVENTION_SAVOIRS)
         }
+        # The macro-compétences of the compétences kept, so that the tree holds together.
+        skills |= {
+            row["code_ogr_macro_comp"]
+            for row in self._rows(files["competences"])
+            if row["code_ogr"] in skills and row["code_ogr_macro_comp"]
+        }
         self._filter(files["codes"], lambda row: row["code_rome"] in codes)
         self._filter(files["appellations"], lambda row: row["code_rome"] in codes)
         self._filter(files["competences"], lambda row: row["code_ogr"] in skills)
         self._filter(files["savoirs"], lambda row: row["code_ogr_savoir"] in skills)
         links = self._filter(
             files["links"],
-            lambda row: row["code_rome"] in codes and row["code_compo_bloc"] == rome.SKILLS_BLOCK,
+            lambda row: row["code_rome"] in codes and row["code_compo_bloc"] in wanted_blocks,
         )
-        self.stdout.write(f"ROME : {len(codes)} codes, {len(skills)} compétences, {links} liens.")
+        self._filter(files["coherence"], lambda row: row["code_rome"] in codes)
+        mobilities = self._filter(
+            files["mobilities"],
+            lambda row: row["code_rome"] in codes and row["code_rome_cible"] in codes,
+        )
+        for role in ("contexts", "domains", "grand_domains", "tree"):
+            if role in files:
+                self._copy(files[role])
+        self.rome_codes = codes
+        self.stdout.write(
+            f"ROME : {len(codes)} codes, {len(skills)} compétences, {links} liens, "
+            f"{mobilities} mobilités."
+        )
 
     def _rncp(self):
         files = rncp.locate(self.root)
@@ -223,7 +243,12 @@ class Command(BaseCommand):
         for tables in files["tables_2021"]:
             read = {"encoding": "cp1252", "delimiter": ";"}
             fiches = list(self._rows(tables["fiches"], **read))
-            selected = self._select_fiches(fiches)
+            linked = {
+                row["CodeRNCP"]
+                for row in self._rows(tables["rome"], **read)
+                if row["Rome"].strip() in self.rome_codes
+            }
+            selected = self._select_fiches(fiches, linked)
             self._filter(
                 tables["fiches"], lambda row, chosen=selected: row["Numero_Fiche"] in chosen, **read
             )
@@ -234,7 +259,7 @@ class Command(BaseCommand):
             self.stdout.write(f"RNCP 2021 : {len(selected)} fiches.")
 
     @staticmethod
-    def _select_fiches(fiches):
+    def _select_fiches(fiches, linked):
         active = sorted({row["Numero_Fiche"] for row in fiches if row["Actif"] == "ACTIVE"})
         prevention = sorted(
             {
@@ -245,6 +270,11 @@ class Command(BaseCommand):
             }
         )
         chosen = set(prevention)
+        # Active fiches preparing for the extract's ROME jobs (orientation's training
+        # leads and profiles need them), a regular sample of them.
+        for_jobs = [code for code in active if code in linked and code not in chosen]
+        step = max(len(for_jobs) // LINKED_FICHES, 1)
+        chosen.update(for_jobs[::step][:LINKED_FICHES])
         others = [code for code in active if code not in chosen]
         missing = max(ACTIVE_FICHES - len(chosen), 0)
         if missing and others:
@@ -271,12 +301,16 @@ class Command(BaseCommand):
             "les lieux de naissance des identités de test FranceConnect.\n"
             "- `naf/` : complet.\n"
             f"- `rome4/` : codes ROME des domaines {', '.join(ROME_PREFIXES)} (et leurs "
-            "parents), leurs appellations, compétences, savoirs et liens, plus les savoirs "
-            "d'habilitation (CACES, habilitations, amiante, travail en hauteur).\n"
+            "parents), leurs appellations, compétences (et leurs macro-compétences), "
+            "savoirs, liens, place de chaque compétence dans le métier (cœur de métier), "
+            "contextes de travail et mobilités entre ces codes, plus les savoirs "
+            "d'habilitation (CACES, habilitations, amiante, travail en hauteur) ; tables "
+            "des contextes de travail et des domaines complètes.\n"
             "- `rncp_rs/fc_export_csv_2024-02-22/` : l'export officiel France Compétences "
             "complet (9 fiches).\n"
             f"- `rncp_rs/rncp_2021-01/` : environ {ACTIVE_FICHES} fiches actives (toutes "
-            "celles dont l'intitulé relève de la prévention et de la sécurité, puis un "
+            "celles dont l'intitulé relève de la prévention et de la sécurité, "
+            f"{LINKED_FICHES} fiches qui préparent aux métiers ROME de l'extrait, puis un "
             "échantillon régulier), les prédécesseurs des fiches de prévention, et les "
             "fiches utilisées par les tests ; avec leurs blocs, certificateurs et codes "
             "ROME. Les tables de 2021 ne contiennent aucune fiche RS.\n",
