@@ -360,6 +360,9 @@ elif CACHE_URL.startswith("file://"):
 PORTAL_CACHE_SECONDS = env("PORTAL_CACHE_SECONDS", 3600, cast=int)
 WAGTAIL_SITE_NAME = "Passeport — portail d'information"
 WAGTAILADMIN_BASE_URL = SITE_URL
+# Operators log in through the administration's login (LoginRequiredMiddleware sends
+# anyone else to the holders' and professionals' login page, which links to it).
+WAGTAILADMIN_LOGIN_URL = "admin:login"
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to an outside server from the admin
 WAGTAIL_ALLOW_UNICODE_SLUGS = False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import credentials, cv, data, declare, notifications, prevention, sharing, views
+from . import credentials, cv, data, declare, notifications, offline, prevention, sharing, views
 
 app_name = "holder"
 
@@ -30,6 +30,7 @@ urlpatterns = [
         name="prevention_line",
     ),
     path("rappels/", notifications.notifications, name="notifications"),
+    path("qr-codes/", offline.qr_codes, name="qr_codes"),
     # CVs, sealed documents and share links (documents, sharing).
     path("cv/", cv.cv_list, name="cv_list"),
     path("cv/nouveau/", cv.cv_create, name="cv_create"),
