@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "wagtail.sites",
     "wagtail.search",
     "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
     "wagtail.admin",
     "wagtail",
     "modelcluster",
@@ -359,6 +361,7 @@ elif CACHE_URL.startswith("file://"):
     }
 PORTAL_CACHE_SECONDS = env("PORTAL_CACHE_SECONDS", 3600, cast=int)
 WAGTAIL_SITE_NAME = "Passeport — portail d'information"
+MEDIA_ROOT = VAR_DIR / "media"  # Wagtail's upload apps (not offered to operators)
 WAGTAILADMIN_BASE_URL = SITE_URL
 # Operators log in through the administration's login (LoginRequiredMiddleware sends
 # anyone else to the holders' and professionals' login page, which links to it).

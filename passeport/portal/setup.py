@@ -5,9 +5,17 @@ operators made it (never overwritten, never duplicated)."""
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Page, Site, Workflow, WorkflowPage
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from passeport.users.enums import IdentityProvider, UserKind
 
@@ -99,16 +107,47 @@ def _remove_welcome_page() -> None:
     ).delete()
 
 
-def _workflow(home) -> None:
-    """Wagtail's default "Moderators approval" (an editor submits, a moderator approves
-    and publishes) on the portal's home, hence on every portal page."""
-    workflow = Workflow.objects.filter(name="Moderators approval").first()
-    if workflow is None:
+def _root() -> Page:
+    """Wagtail's tree root (made by its migrations; made again on a flushed database)."""
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    return root
+
+
+def _groups(home) -> dict[str, Group]:
+    """Wagtail's two roles, with their rights on the portal: editors write and submit,
+    moderators also publish (and lock); both may open the admin."""
+    access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    codenames = {
+        EDITORS: ("add_page", "change_page"),
+        MODERATORS: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+    }
+    groups = {}
+    for name, wanted in codenames.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.add(access)
+        for permission in Permission.objects.filter(
+            content_type__app_label="wagtailcore", content_type__model="page", codename__in=wanted
+        ).order_by("pk"):
+            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+        groups[name] = group
+    return groups
+
+
+def _workflow(home, moderators: Group) -> None:
+    """Every portal page goes through moderation: an editor submits, a moderator approves
+    (and publishes) or asks for changes."""
+    existing = WorkflowPage.objects.filter(page=home).select_related("workflow").first()
+    if existing is not None:
         return
-    if not workflow.active:
-        workflow.active = True
-        workflow.save(update_fields=["active"])
-    WorkflowPage.objects.get_or_create(page=home, defaults={"workflow": workflow})
+    workflow = Workflow.objects.filter(name="Modération du portail").first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name="Modération du portail", active=True)
+        task = GroupApprovalTask.objects.create(name="Validation par un modérateur")
+        task.groups.set([moderators])
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(page=home, workflow=workflow)
 
 
 def _demo_operators(report: Report) -> None:
@@ -144,8 +183,7 @@ def setup_portal(*, demo_operators: bool = False) -> Report:
     home = _find("portail")
     home_created = home is None
     if home_created:
-        root = Page.get_first_root_node()
-        home = root.add_child(instance=_build(home_spec, {}))
+        home = _root().add_child(instance=_build(home_spec, {}))
         report.created.append(home_spec.key)
     else:
         report.kept.append(home_spec.key)
@@ -169,7 +207,8 @@ def setup_portal(*, demo_operators: bool = False) -> Report:
         _publish(home)
     _site_root(home)
     _remove_welcome_page()
-    _workflow(home)
+    groups = _groups(home)
+    _workflow(home, groups[MODERATORS])
     if demo_operators:
         _demo_operators(report)
     return report

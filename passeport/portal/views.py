@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache as django_cache
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -29,6 +30,9 @@ def _cacheable_request(request) -> bool:
     )
 
 
+# Both only read: outside ATOMIC_REQUESTS, so that a cached page costs no transaction (on
+# SQLite, BEGIN IMMEDIATE would take the write lock for each visitor).
+@transaction.non_atomic_requests
 @login_not_required
 def serve(request, path):
     """Wagtail's page serving; a page a visitor who is not logged in asked for is kept in
@@ -71,6 +75,7 @@ def search_pages(query: str):
     return pages.search(words, operator="and")
 
 
+@transaction.non_atomic_requests
 @login_not_required
 @require_GET
 def search(request):

@@ -20,3 +20,17 @@ def portal_url(portal_key: str) -> str:
 @register.simple_tag
 def family_url(family: str) -> str:
     return links.family_url(family)
+
+
+@register.simple_tag(takes_context=True)
+def portal_nav_current(context) -> str:
+    """Which entry of the main menu the page belongs to: "portal", "search",
+    "eligibility" or "" (error pages have no resolved route)."""
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    name = match.url_name if match is not None else ""
+    return {
+        "wagtail_serve": "portal",
+        "search": "search",
+        "prevention_eligibility": "eligibility",
+    }.get(name, "")
