@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Wagtail's admin only: its inline scripts and styles (see passeport/portal/middleware.py).
+    "passeport.portal.middleware.WagtailAdminCSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

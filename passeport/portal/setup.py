@@ -5,11 +5,14 @@ operators made it (never overwritten, never duplicated)."""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import (
     GroupApprovalTask,
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -71,6 +74,15 @@ def _stream(body: list, pages: dict) -> list:
     return stream
 
 
+def _links_pages(spec: content.Spec) -> bool:
+    return any(
+        tile["page_key"]
+        for block_type, value in spec.body
+        if block_type == "tiles"
+        for tile in value
+    )
+
+
 def _build(spec: content.Spec, pages: dict):
     model = getattr(models, spec.model)
     page = model(
@@ -108,7 +120,11 @@ def _remove_welcome_page() -> None:
 
 
 def _root() -> Page:
-    """Wagtail's tree root (made by its migrations; made again on a flushed database)."""
+    """Wagtail's tree root and default locale (made by its migrations; made again on a
+    flushed database)."""
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
     root = Page.get_first_root_node()
     if root is None:
         root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
@@ -181,8 +197,7 @@ def setup_portal(*, demo_operators: bool = False) -> Report:
     pages = {}
     home_spec = next(spec for spec in specs if spec.key == "portail")
     home = _find("portail")
-    home_created = home is None
-    if home_created:
+    if home is None:
         home = _root().add_child(instance=_build(home_spec, {}))
         report.created.append(home_spec.key)
     else:
@@ -195,16 +210,18 @@ def setup_portal(*, demo_operators: bool = False) -> Report:
         if page is None:
             parent = pages.get(spec.parent) or _find(spec.parent)
             page = parent.add_child(instance=_build(spec, pages))
-            _publish(page)
+            if not _links_pages(spec):
+                _publish(page)
             report.created.append(spec.key)
         else:
             report.kept.append(spec.key)
         pages[spec.key] = page
-    if home_created:
-        # Its tiles lead to pages that exist only now.
-        home.body = _stream(home_spec.body, pages)
-    if home_created:
-        _publish(home)
+    # Tiles lead to pages that may have been created after theirs: a second revision.
+    for spec in specs:
+        if spec.key in report.created and _links_pages(spec):
+            page = pages[spec.key]
+            page.body = _stream(spec.body, pages)
+            _publish(page)
     _site_root(home)
     _remove_welcome_page()
     groups = _groups(home)

@@ -19,7 +19,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 WIDEST = """(width) => [...document.querySelectorAll("body *")]
   .filter((el) => el.getBoundingClientRect().right > width + 1 && el.children.length === 0)
   .slice(0, 5)
-  .map((el) => el.tagName + "." + el.className + " " + Math.round(el.getBoundingClientRect().right))"""
+  .map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)"""
 
 
 def watch(page) -> list[str]:
@@ -28,9 +28,9 @@ def watch(page) -> list[str]:
     page.add_init_script(CSP_LISTENER)
     page.on(
         "console",
-        lambda message: messages.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            messages.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     return messages
 
@@ -43,7 +43,9 @@ def check_page(page, url, axe, name, *, width, console=None, status=200):
     scroll = page.evaluate("document.documentElement.scrollWidth")
     if scroll > width:
         wide = page.evaluate(WIDEST, width)
-        raise AssertionError(f"{url} : défilement horizontal ({scroll} px pour {width} px) : {wide}")
+        raise AssertionError(
+            f"{url} : défilement horizontal ({scroll} px pour {width} px) : {wide}"
+        )
     violations = page.evaluate("window.__cspViolations || []")
     assert violations == [], f"{url} : {violations}"
     if console is not None:

@@ -12,9 +12,8 @@ from passeport.portal import fiches
 from passeport.portal.models import ContentPage, FichePage, NewsPage, RiskFamilyPage
 from passeport.portal.setup import EDITORS, MODERATORS, setup_portal
 from passeport.users.enums import IdentityProvider, UserKind
-from tests.factories import UserFactory
-
 from tests.browser.phone import check_page, check_pages, fixture_dir, watch
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,7 +80,7 @@ def test_menus_and_home_cards_lead_somewhere(anonymous, live_server, axe, portal
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Les six familles de risques professionnels"
     )
-    page.get_by_role("link", name="Risques chimiques").first.click()
+    page.get_by_role("link", name="Risques chimiques", exact=True).click()
     expect(page.locator("caption")).to_contain_text("Risques chimiques")
     # On a phone, the trainings table is a stacked list: each cell says its column.
     cell = page.locator("td[data-label='Renouvellement']").first
