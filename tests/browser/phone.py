@@ -16,10 +16,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 # The deepest elements sticking out on the right, to say what to fix.
-WIDEST = """(width) => [...document.querySelectorAll("body *")]
-  .filter((el) => el.getBoundingClientRect().right > width + 1 && el.children.length === 0)
-  .slice(0, 5)
-  .map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`)"""
+WIDEST = """(width) => {
+  const out = (el) => el.getBoundingClientRect().right > width + 1;
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => out(el) && ![...el.children].some(out))
+    .slice(0, 5)
+    .map((el) => `${el.tagName}.${el.className} ${Math.round(el.getBoundingClientRect().right)}`);
+}"""
 
 
 def watch(page) -> list[str]:
@@ -39,17 +42,20 @@ def check_page(page, url, axe, name, *, width, console=None, status=200):
     response = page.goto(url)
     assert response.status == status, url
     page.wait_for_load_state("load")
+    # Read before axe-core runs: its checks may touch the page's styles themselves.
+    violations = page.evaluate("window.__cspViolations || []")
+    assert violations == [], f"{url} : {violations}"
+    if console is not None:
+        assert console == [], f"{url} : {console}"
     axe(page, f"{name}-{width}")
+    if console is not None:
+        console.clear()
     scroll = page.evaluate("document.documentElement.scrollWidth")
     if scroll > width:
         wide = page.evaluate(WIDEST, width)
         raise AssertionError(
             f"{url} : défilement horizontal ({scroll} px pour {width} px) : {wide}"
         )
-    violations = page.evaluate("window.__cspViolations || []")
-    assert violations == [], f"{url} : {violations}"
-    if console is not None:
-        assert console == [], f"{url} : {console}"
 
 
 def check_pages(new_page, live_server, axe, pages: dict, *, widths=WIDTHS):

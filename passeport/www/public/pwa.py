@@ -78,6 +78,7 @@ def service_worker(request):
         static(DsfrStaticAssets.DSFR_MODULE_JS),
         static("passeport/passeport.css"),
         static("passeport/pwa.js"),
+        static("passeport/tables.js"),
         static("dsfr/dist/favicon/favicon.svg"),
     ]
     context = {
