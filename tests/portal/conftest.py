@@ -2,20 +2,12 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 
 from passeport.portal.setup import EDITORS, MODERATORS, setup_portal
 from passeport.users.enums import IdentityProvider, UserKind
 from tests.factories import UserFactory
 
 FICHES_FIXTURE = Path(__file__).parent / "fiches-vdd"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
