@@ -69,7 +69,7 @@ def run(url, manage, options):
         base = f"http://127.0.0.1:{port}"
         for name, path in PATHS.items():
             for _ in range(20):  # each worker renders and caches the page once
-                urllib.request.urlopen(base + path, timeout=30).read()
+                urllib.request.urlopen(base + path, timeout=180).read()
             results[name] = _wrk(base + path, seconds, connections)
     finally:
         server.terminate()
