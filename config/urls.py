@@ -29,6 +29,7 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
     path("service-worker.js", pwa.service_worker, name="pwa_service_worker"),
     path("hors-ligne/", pwa.offline, name="pwa_offline"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
 ]
 
 # The development identity provider exists only where the settings say so (dev and test):

@@ -4,6 +4,11 @@ security policy violation (reported by the browser itself)."""
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
+# A shared machine under load answers slower than Playwright's default 5 s.
+expect.set_options(timeout=20_000)
+
 WIDTHS = (360, 1280)
 
 # Recorded by the page itself: every `securitypolicyviolation` event since it loaded.

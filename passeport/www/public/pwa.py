@@ -13,7 +13,8 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.db import transaction
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
@@ -33,6 +34,7 @@ def holder_cache_key(user) -> str:
     return digest.hexdigest()[:32]
 
 
+@transaction.non_atomic_requests
 @login_not_required
 @require_GET
 @cache_control(max_age=3600, public=True)
@@ -66,6 +68,7 @@ def manifest(request):
     return response
 
 
+@transaction.non_atomic_requests
 @login_not_required
 @require_GET
 @cache_control(no_cache=True, max_age=0)
@@ -96,7 +99,18 @@ def service_worker(request):
     )
 
 
+@transaction.non_atomic_requests
 @login_not_required
 @require_GET
 def offline(request):
+    """Rendered without the database (no account, no menu): what the service worker keeps
+    to show when the network is gone."""
     return render(request, "pwa/offline.html")
+
+
+@transaction.non_atomic_requests
+@login_not_required
+@require_GET
+def favicon(request):
+    """Browsers ask /favicon.ico on their own: the DSFR's icon, without rendering a 404."""
+    return HttpResponsePermanentRedirect(static("dsfr/dist/favicon/favicon.ico"))
