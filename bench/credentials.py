@@ -18,7 +18,6 @@ measuring runs in a child process so that each database gets its own Django set-
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,15 +26,10 @@ import time
 from pathlib import Path
 
 from bench._env import django_env
+from bench._gunicorn import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT_THREADS = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run(url, manage, options):
@@ -66,27 +60,7 @@ def run(url, manage, options):
         f"— signatures Ed25519 nues, même clé : {issue['ed25519_sign_per_s']:,.0f}/s"
     )
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            # Django imported once, before the fork: both workers start warm.
-            "--preload",
-        ],
-        cwd=ROOT,
-        env=django_env(url, VERIFY_RATE_LIMIT="100000000/m"),
-    )
-    try:
-        _wait_for(port)
+    with serving(url, VERIFY_RATE_LIMIT="100000000/m") as port:
         verify = json.loads(
             subprocess.run(
                 [sys.executable, "-m", "bench.credentials", "verify", str(port)],
@@ -99,9 +73,6 @@ def run(url, manage, options):
             .stdout.strip()
             .splitlines()[-1]
         )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     for name, label, bare in (
         ("sd_jwt", "SD-JWT VC", "es256_verify_per_s"),
         ("open_badge", "Open Badges 3.0", "ed25519_verify_per_s"),
@@ -119,17 +90,6 @@ def run(url, manage, options):
         f"médiane {floor['median_ms']:.1f} ms, p99 {floor['p99_ms']:.1f} ms"
     )
     return {"issue": issue, "verify": verify}
-
-
-def _wait_for(port, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn ne répond pas")
 
 
 def _rate(function, n) -> float:

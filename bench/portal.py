@@ -13,14 +13,11 @@ wrk run's length, `BENCH_PORTAL_CONNECTIONS` (8) its connections."""
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
-from bench._env import django_env
+from bench._gunicorn import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS = {
@@ -45,35 +42,13 @@ def run(url, manage, options):
     manage(url, "setup_portal")
     seconds = int(os.environ.get("BENCH_PORTAL_SECONDS", 10))
     connections = int(os.environ.get("BENCH_PORTAL_CONNECTIONS", 8))
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--preload",
-        ],
-        cwd=ROOT,
-        env=django_env(url, DJANGO_ALLOWED_HOSTS="127.0.0.1"),
-    )
     results = {}
-    try:
-        _wait_for(port)
+    with serving(url, DJANGO_ALLOWED_HOSTS="127.0.0.1") as port:
         base = f"http://127.0.0.1:{port}"
         for name, path in PATHS.items():
             for _ in range(20):  # each worker renders and caches the page once
                 urllib.request.urlopen(base + path, timeout=180).read()
             results[name] = _wrk(base + path, seconds, connections)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     for name, figures in results.items():
         print(
             f"{LABELS[name]} : {figures['per_s']:,.0f} requêtes/s, médiane "
@@ -106,20 +81,3 @@ def _wrk(url, seconds, connections) -> dict:
     if errors:
         raise RuntimeError(f"{url} : {errors.group(1)} réponses en erreur")
     return {"per_s": per_s, "p50_ms": latency["50"], "p99_ms": latency["99"]}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(port, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("gunicorn ne répond pas")
