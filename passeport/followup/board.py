@@ -85,6 +85,12 @@ class Filters:
         return catalogue.codes_for_family(self.family) if self.family else None
 
 
+# (kind, family) pairs of the catalogue, as a VALUES table joined by the summary.
+_FAMILY_PAIRS = [(kind.code, family) for kind in catalogue.KINDS for family in kind.risk_families]
+_FAMILY_VALUES = "VALUES " + ", ".join(["(%s, %s)"] * len(_FAMILY_PAIRS))
+_FAMILY_PARAMS = [value for pair in _FAMILY_PAIRS for value in pair]
+
+
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -149,8 +155,8 @@ class Board:
         - `consenting(person_id, scope)`: employees whose consent is all or part;
         - `visible(id, person_id, training_kind, valid_until)`: their current trainings
           the employer may see;
-        - `latest(id, person_id, valid_until, horizon, state)`: per person and catalogue
-          kind, the visible training lasting longest (a renewal hides what it renews;
+        - `latest(id, person_id, training_kind, valid_until, horizon, state)`: per person
+          and catalogue kind, the visible training lasting longest (a renewal hides what it renews;
           unclassified trainings all count), within the risk family filter;
         - `missing(person_id, post_id, kind)`: a consenting employee holding a post
           without any visible training of a kind it requires (family filter applied);
@@ -201,8 +207,8 @@ class Board:
             in_family = f"WHERE v.training_kind IN ({_marks(codes) or 'NULL'})"
         # Latest first: the longest validity (none = forever), then the newest row.
         clauses.append(
-            "latest(id, person_id, valid_until, horizon, state) AS ("
-            "SELECT id, person_id, valid_until, horizon, "
+            "latest(id, person_id, training_kind, valid_until, horizon, state) AS ("
+            "SELECT id, person_id, training_kind, valid_until, horizon, "
             "CASE WHEN valid_until < %s THEN %s WHEN valid_until <= %s THEN %s ELSE %s END "
             "FROM (SELECT v.id, v.person_id, v.training_kind, v.valid_until, "
             "COALESCE(v.valid_until, %s) AS horizon, ROW_NUMBER() OVER ("
@@ -300,14 +306,26 @@ class Board:
             "UNION ALL SELECT 'consenting', '', '', COUNT(*) FROM consenting "
             "UNION ALL SELECT 'filtered', '', '', COUNT(*) FROM filtered "
             "UNION ALL SELECT 'missing', CAST(post_id AS TEXT), kind, COUNT(*) FROM missing "
-            "GROUP BY post_id, kind"
+            "GROUP BY post_id, kind "
+            # Coverage per risk family: each employee counted once per family, by the best
+            # state of their trainings in it (0 valid, 1 expiring, 2 expired).
+            "UNION ALL SELECT 'family', family, CAST(best AS TEXT), COUNT(*) FROM ("
+            "SELECT f.family, l.person_id, MIN(CASE l.state WHEN %s THEN 0 WHEN %s THEN 1 "
+            "ELSE 2 END) AS best FROM latest l JOIN kind_family f "
+            "ON f.kind = l.training_kind GROUP BY f.family, l.person_id) AS covered "
+            "GROUP BY family, best"
         )
         params += [_date(start) for start in starts[1:-1]]
         params += [_date(self.day), _date(starts[-1])]
+        params += [Status.VALID, Status.EXPIRING]
+        # The catalogue's (kind, family) pairs, as one more common table expression.
+        sql = f"WITH kind_family(kind, family) AS ({_FAMILY_VALUES}), " + sql.removeprefix("WITH ")
+        params = [*_FAMILY_PARAMS, *params]
         with connections[read_alias()].cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         summary = {
+            "families": {family: [0, 0, 0] for family in catalogue.RiskFamily.values},
             "states": dict.fromkeys(Status.STATES, 0),
             "months": [0] * (len(starts) - 1),
             "missing": {(post.pk, kind): 0 for post, kind in self.requirements()},
@@ -319,6 +337,8 @@ class Board:
                 summary["months"][int(key)] = count
             elif section == "missing":
                 summary["missing"][(int(key), kind)] = count
+            elif section == "family":
+                summary["families"][key][int(kind)] = count
             else:
                 summary[section] = count
         self._summary = summary
@@ -341,6 +361,28 @@ class Board:
         the end of the 12th month; a renewed training is not due, one already expired is
         not counted again."""
         return list(zip(self.month_starts()[:-1], self.summary()["months"], strict=True))
+
+    def family_coverage(self) -> list[dict]:
+        """Per risk family, how many consenting employees have a valid training in it, one
+        expiring soon (and none valid beyond), only expired ones, or none."""
+        summary = self.summary()
+        consenting = summary["consenting"]
+        rows = []
+        for family in catalogue.RiskFamily:
+            if self.filters.family and family.value != self.filters.family:
+                continue
+            valid, expiring, expired = summary["families"][family.value]
+            rows.append(
+                {
+                    "family": family.value,
+                    "label": family.label,
+                    "valid": valid,
+                    "expiring": expiring,
+                    "expired": expired,
+                    "none": max(consenting - valid - expiring - expired, 0),
+                }
+            )
+        return rows
 
     def missing_counts(self) -> dict[tuple[int, str], int]:
         """How many consenting employees of each post lack each required kind."""

@@ -117,6 +117,7 @@ def test_resumes_run_every_ten_minutes_and_daily_jobs_four_times_a_day():
     assert runs_in_a_day("passeport.identity.tasks.purge_expired") == 24
     assert runs_in_a_day("passeport.cpf.tasks.expire_cec_declarations") == 4
     assert runs_in_a_day("passeport.orientation.tasks.expire_orientation_grants") == 4
+    assert runs_in_a_day("passeport.portal.tasks.publish_scheduled") == 288
 
 
 def test_the_annual_cpf_run_computes_last_year_weekly_in_the_first_half(monkeypatch):

@@ -14,7 +14,8 @@ from passeport.consent.models import ConsentScope, PreventionConsent
 from passeport.consent.services import consent_employers, set_prevention_consent
 from passeport.journal.actors import Actor, ActorKind
 from passeport.journal.models import JournalEntry
-from passeport.prevention import lifecycle
+from passeport.portal import links as portal_links
+from passeport.prevention import catalogue, lifecycle
 from passeport.prevention.enums import DeclarantRole, LineStatus, ReviewStatus
 from passeport.prevention.models import DeclarationLine
 from passeport.records.enums import RecordStatus
@@ -103,6 +104,8 @@ def prevention(request):
             "entries": entries,
             "expiring": [e for e in entries if e.validity == "expiring"],
             "expired": [e for e in entries if e.validity == "expired"],
+            "families": (families := by_family(entries)),
+            "empty_families": [group for group in families if not group["entries"]],
             "rows": rows,
             "soon_days": EXPIRING_SOON_DAYS,
             "declarations": declaration_rows(person, today),
@@ -110,6 +113,39 @@ def prevention(request):
         },
         status=400 if posted else 200,
     )
+
+
+def by_family(entries) -> list[dict]:
+    """The holder's trainings grouped by risk family (a training of several families is in
+    each), each family with its counts and the address of its portal page; trainings the
+    catalogue does not classify come last."""
+    groups = []
+    kinds = {id(entry): catalogue.by_code(entry.record.training_kind) for entry in entries}
+    for family in catalogue.RiskFamily:
+        members = [e for e in entries if kinds[id(e)] and family in kinds[id(e)].risk_families]
+        groups.append(
+            {
+                "key": family.value,
+                "label": family.label,
+                "url": portal_links.family_url(family.value),
+                "entries": members,
+                "expiring": sum(e.validity == "expiring" for e in members),
+                "expired": sum(e.validity == "expired" for e in members),
+            }
+        )
+    others = [entry for entry in entries if kinds[id(entry)] is None]
+    if others:
+        groups.append(
+            {
+                "key": "autres",
+                "label": "Formations non classées",
+                "url": "",
+                "entries": others,
+                "expiring": sum(e.validity == "expiring" for e in others),
+                "expired": sum(e.validity == "expired" for e in others),
+            }
+        )
+    return groups
 
 
 def _current_versions(person, lineages) -> dict:

@@ -7,6 +7,7 @@ from . import (
     data,
     declare,
     notifications,
+    offline,
     orientation,
     prevention,
     rights,
@@ -47,6 +48,7 @@ urlpatterns = [
     path("droits/situation/", rights.situation, name="rights_situation"),
     path("droits/convertir/", rights.convert, name="rights_convert"),
     path("droits/benevolat/", rights.volunteer, name="volunteer"),
+    path("qr-codes/", offline.qr_codes, name="qr_codes"),
     # CVs, sealed documents and share links (documents, sharing).
     path("cv/", cv.cv_list, name="cv_list"),
     path("cv/nouveau/", cv.cv_create, name="cv_create"),

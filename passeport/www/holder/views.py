@@ -38,6 +38,7 @@ from passeport.referentials.models import RomeSkill
 
 from .access import holder_required
 from .forms import CorrectionForm, TimelineFilterForm
+from .offline import kept_offline
 
 PAGE_SIZE = 20
 
@@ -79,6 +80,7 @@ def _safe_next(request, default: str) -> str:
 @transaction.non_atomic_requests
 @require_GET
 @holder_required
+@kept_offline
 def dashboard(request):
     person = request.user.person
     form = TimelineFilterForm(request.GET or None)

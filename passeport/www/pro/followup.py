@@ -147,6 +147,7 @@ def board(request, public_id):
             "query": _query_string(request),
             "counters": counters,
             "chart": _chart(months),
+            "coverage": board.family_coverage(),
             "posts": [
                 {
                     "post": post,
@@ -181,6 +182,7 @@ MONTHS = [
 CHART_HEIGHT = 160
 BAR_WIDTH = 36
 BAR_GAP = 12
+PHONE_ROW, PHONE_LABEL, PHONE_BAR = 26, 84, 200
 
 
 def _chart(months: list[tuple[datetime.date, int]]) -> dict:
@@ -203,8 +205,23 @@ def _chart(months: list[tuple[datetime.date, int]]) -> dict:
                 "text_y": 20 + CHART_HEIGHT - height - 4,
             }
         )
+    # The same figures as horizontal bars, one line per month: what a phone shows (the
+    # vertical chart, scaled to 360 px, would have 7 px labels).
+    rows = [
+        {
+            **bar,
+            "row_y": index * PHONE_ROW,
+            "line_y": index * PHONE_ROW + 17,
+            "width": round(PHONE_BAR * bar["count"] / top),
+            "count_x": PHONE_LABEL + round(PHONE_BAR * bar["count"] / top) + 6,
+        }
+        for index, bar in enumerate(bars)
+    ]
     return {
         "bars": bars,
+        "rows": rows,
+        "phone_height": len(rows) * PHONE_ROW,
+        "phone_label": PHONE_LABEL,
         "width": 40 + len(months) * (BAR_WIDTH + BAR_GAP),
         "height": CHART_HEIGHT + 60,
         "bar_width": BAR_WIDTH,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 PUBLICS = [
     {
         "anchor": "titulaires",
+        "portal_key": "titulaires",
         "title": "Titulaires",
         "text": (
             "Salariés, indépendants, demandeurs d'emploi : retrouvez votre parcours, "
@@ -19,6 +20,7 @@ PUBLICS = [
     },
     {
         "anchor": "employeurs",
+        "portal_key": "employeurs",
         "title": "Employeurs",
         "text": (
             "Déclarez les formations en santé et sécurité que vous dispensez, vérifiez celles "
@@ -28,6 +30,7 @@ PUBLICS = [
     },
     {
         "anchor": "organismes",
+        "portal_key": "organismes-de-formation",
         "title": "Organismes de formation",
         "text": (
             "Déclarez les attestations de formation et justificatifs de réussite de vos "
@@ -36,10 +39,20 @@ PUBLICS = [
     },
     {
         "anchor": "certificateurs",
+        "portal_key": "certificateurs",
         "title": "Certificateurs",
         "text": (
             "Déposez vos fichiers d'accrochage des certifications RNCP et RS, et recevez un "
             "accusé de traitement détaillé, passage par passage."
+        ),
+    },
+    {
+        "anchor": "financeurs",
+        "portal_key": "financeurs",
+        "title": "Financeurs",
+        "text": (
+            "Employeurs, OPCO, Régions, France Travail : abondez les comptes de formation "
+            "de vos bénéficiaires, par dotation ou par règles de co-construction."
         ),
     },
 ]

@@ -123,7 +123,8 @@ def test_empty_passport(holder_client):
 def test_a_fixed_number_of_queries(holder_client, holder, years, django_assert_max_num_queries):
     passport(holder.person, years=years)
     # session, user, person, 6 kinds (one each, declarants joined), savepoint and release,
-    # the unread reminders badge of the navigation (followup), the « Mes droits » block (cpf)
+    # the unread reminders badge of the navigation (followup), the « Mes droits » block (cpf),
+    # the portal's menu (cached: read here from an empty cache)
     with django_assert_max_num_queries(13):
         response = holder_client.get(URL)
     assert response.context["count"] == 6 * years
