@@ -228,7 +228,7 @@ def seed(count: str) -> dict:
 def ingest(path: str) -> dict:
     _setup()
     from passeport.ingest.dsn import dictionary
-    from passeport.ingest.dsn.loader import ingest_file
+    from passeport.ingest.dsn.deposits import ingest_file
     from passeport.journal.models import JournalHead
 
     dictionary.load()

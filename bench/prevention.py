@@ -17,27 +17,9 @@ import time
 from pathlib import Path
 
 from bench import _bare
-from bench._env import django_env
+from bench._env import django_env, own_database
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def own_database(url: str) -> str:
-    """This benchmark's own database next to the one `bench/__main__.py` hands out."""
-    if url.startswith("sqlite:///"):
-        base = Path(url.removeprefix("sqlite:///"))
-        path = base.with_name(f"{base.stem}-prevention.sqlite3")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    name = f"{name}_prevention"
-    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{base}/{name}"
 
 
 def _provider_siret(url) -> str:
@@ -58,7 +40,7 @@ def _provider_siret(url) -> str:
 
 
 def run(url, manage, options):
-    url = own_database(url)
+    url = own_database(url, "prevention")
     lines = int(os.environ.get("BENCH_PREVENTION_LINES", 100_000))
     holders = int(os.environ.get("BENCH_PREVENTION_HOLDERS", min(options.holders, 20_000)))
     small = max(1, lines // 4)

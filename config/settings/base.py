@@ -280,6 +280,15 @@ PREVENTION_IMPORT_STALE_AFTER = datetime.timedelta(
 )
 ACCROCHAGE_STALE_AFTER = datetime.timedelta(seconds=env("ACCROCHAGE_STALE_SECONDS", 300, cast=int))
 
+# What each import reads at most (the README's "Limites" tables): beyond, the file is
+# refused or its reading stops, with a French message, before it costs more.
+DSN_MAX_BYTES = env("DSN_MAX_BYTES", 512 * 1024 * 1024, cast=int)
+DSN_MAX_VIOLATIONS = env("DSN_MAX_VIOLATIONS", 10_000, cast=int)
+ACCROCHAGE_MAX_BYTES = env("ACCROCHAGE_MAX_BYTES", 512 * 1024 * 1024, cast=int)
+PREVENTION_IMPORT_MAX_BYTES = env("PREVENTION_IMPORT_MAX_BYTES", 200 * 1024 * 1024, cast=int)
+PREVENTION_IMPORT_MAX_REJECTED_LINES = env("PREVENTION_IMPORT_MAX_REJECTED_LINES", 50_000, cast=int)
+PREVENTION_IMPORT_BROKEN_AFTER = env("PREVENTION_IMPORT_BROKEN_AFTER", 1_000, cast=int)
+
 # --- Cache ------------------------------------------------------------------------------
 # Rate limits, identity providers' metadata, the portal's pages and menus, opportunistic
 # housekeeping. Shared by every process: CACHE_URL=redis://… (production, several machines)

@@ -1,4 +1,10 @@
-"""The API (django-ninja), mounted at /api/; OpenAPI documentation at /api/docs."""
+"""The API (django-ninja), mounted at /api/; OpenAPI documentation at /api/docs.
+
+This package keeps what every router shares: the `NinjaAPI` and its mounting (below),
+the bearer authentication (`auth`), the French errors (`errors`), the API clients and
+their tokens (`models`, `services`, `oauth`). A domain's endpoints live in its own app
+(`<app>/api.py`, e.g. `ingest/accrochage/api.py`, `prevention/api.py`) and are only
+mounted here."""
 
 from django.db import transaction
 from ninja import NinjaAPI
@@ -20,7 +26,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/oauth", oauth.router)
 api.add_router("/v1", v1.router)
-api.add_router("/v1/accrochage", "passeport.api.accrochage.router")
+api.add_router("/v1/accrochage", "passeport.ingest.accrochage.api.router")
 api.add_router("/v1/verify", "passeport.api.verify.router")
 api.add_router("/v1/prevention", "passeport.prevention.api.router")
 api.add_router("/v1/cpf", "passeport.cpf.api.router")

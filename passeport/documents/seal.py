@@ -36,6 +36,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
+from pyhanko.sign.signers.constants import ESIC_EXTENSION_1
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -196,9 +197,23 @@ def _write_once(key_file, cert_file, key, certificate) -> None:
     Path(cert_file).write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
 
 
+class _Pdf17Signer(signers.PdfSigner):
+    """PAdES on PDF 1.7, the base of PDF/A-3. pyHanko declares an ECDSA P-256 signature
+    with the ISO 32002 extension, which extends PDF 2.0 and so sets the catalog's
+    `/Version` to 2.0: the sealed document would claim PDF/A-3a (built on PDF 1.7) while
+    saying it is PDF 2.0. PAdES itself (ETSI EN 319 142-1) is defined on PDF 1.7 with the
+    ESIC extension, and its algorithms (ETSI TS 119 312) include ECDSA P-256: that is the
+    one extension declared here, and the document stays PDF 1.7."""
+
+    def register_extensions(self, pdf_out, *, md_algorithm: str) -> None:
+        pdf_out.ensure_output_version(version=(1, 7))
+        pdf_out.register_extension(ESIC_EXTENSION_1)
+
+
 def seal_pdf(pdf: bytes, *, reason: str, seal: Seal | None = None) -> bytes:
     """`pdf` with the service's PAdES seal (an invisible signature field, incremental
-    update: the PDF/A document and its attachments are left byte for byte)."""
+    update: the PDF/A document and its attachments are left byte for byte; the document
+    stays PDF 1.7, see `_Pdf17Signer`)."""
     seal = seal or current_seal()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     metadata = signers.PdfSignatureMetadata(
@@ -209,7 +224,7 @@ def seal_pdf(pdf: bytes, *, reason: str, seal: Seal | None = None) -> bytes:
         location="France",
         name="Passeport",
     )
-    return signers.sign_pdf(writer, metadata, signer=seal.signer).getvalue()
+    return _Pdf17Signer(metadata, signer=seal.signer).sign_pdf(writer).getvalue()
 
 
 @dataclasses.dataclass

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from passeport.core.digits import ascii_digits
+
 __all__ = ["NirError", "ParsedNir", "compute_key", "format_nir", "make_nir", "validate_nir"]
 __all__ += ["validate_nir13"]
 
@@ -189,7 +191,11 @@ def compute_key(nir13: str) -> str:
     nir13 = _normalise(nir13)
     dept = nir13[5:7]
     digits = nir13[:5] + nir13[7:]
-    if len(nir13) != 13 or not digits.isdigit() or not (dept.isdigit() or dept in ("2A", "2B")):
+    if (
+        len(nir13) != 13
+        or not ascii_digits(digits)
+        or not (ascii_digits(dept) or dept in ("2A", "2B"))
+    ):
         raise _err("format")
     return f"{97 - _number(nir13) % 97:02d}"
 
@@ -210,13 +216,13 @@ def _diagnose(nir13: str) -> NirError:
         return _err("sex_temporary", sex=sex)
     if sex not in "12":
         return _err("sex")
-    if not yy.isdigit():
+    if not ascii_digits(yy):
         return _err("year")
     if not _MONTH_RE.fullmatch(month):
         return _err("month", month=month)
-    if not (dept.isdigit() and dept != "00") and dept not in ("2A", "2B"):
+    if not (ascii_digits(dept) and dept != "00") and dept not in ("2A", "2B"):
         return _err("department", dept=dept)
-    if not nir13[7:10].isdigit() or nir13[7:10] == "000":
+    if not ascii_digits(nir13[7:10]) or nir13[7:10] == "000":
         return _err("commune")
     return _err("order")
 
@@ -316,7 +322,7 @@ def validate_nir(
     value = _normalise(value)
     if len(value) != 15:
         raise _err("length", n=len(value))
-    if not value[13:].isdigit():
+    if not ascii_digits(value[13:]):
         raise _err("key_format")
     parsed = _parse(value[:13], value[13:], birth_year)
     if sex is not None or birth_month or birth_commune or birth_country:

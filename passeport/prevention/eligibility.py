@@ -2,7 +2,7 @@
 
 A questionnaire, one question at a time, that stops as soon as the answer is known, and
 a verdict that says why, citing the rule. Pure logic (no database, no request): the web
-page (`www/pro/prevention_declarations.eligibility`) only carries the answers from step
+page (`www/pro/prevention/eligibility.py`) only carries the answers from step
 to step, so the questionnaire works without JavaScript, for anonymous visitors too.
 
 The rules (domain notes, décret 2025-748 art. 4):

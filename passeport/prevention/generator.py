@@ -11,8 +11,8 @@ import random
 from collections.abc import Iterable, Iterator
 
 from .enums import DeclarationKind
-from .importer import SEPARATOR
-from .rules import COLUMNS, MAX_BIRTH_NAME
+from .import_reader import SEPARATOR
+from .lines import COLUMNS, MAX_BIRTH_NAME
 
 TRAININGS = (
     # title, Formacode, NSF, JDR type, JDR name

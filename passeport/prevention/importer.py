@@ -11,22 +11,21 @@ the whole file in memory):
    only adds what is missing (every accepted line's `ID_UNIQUE_PARTENAIRE` is then
    "already declared").
 
-Progress counters are saved with each batch, for the status page. Line rejections are
+Reading stops once too many lines are rejected (`import_limits.too_many_errors`): the
+import ends "done" with a message saying so, what was accepted kept. Progress counters
+are saved with each batch, for the status page. Line rejections are
 `ImportRejection` rows; the report (CSV, JSON) and the corrected file (the rejected lines
-only, same layout, original values) are written from them and the stored file.
+only, same layout, original values) are written from them and the stored file
+(`import_reports`). The file is read by `import_reader.Source`.
 """
 
 import contextlib
-import csv
 import datetime
 import hashlib
-import io
 import itertools
-import json
 import logging
 import os
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.files import File
@@ -40,30 +39,25 @@ from passeport.core.bulk import bulk_insert, new_instance
 from passeport.core.claims import Claims
 from passeport.organisations.models import Organisation
 
-from .enums import Channel, DeclarationKind, ImportStatus
+from .enums import Channel, ImportStatus
+from .import_limits import (
+    FileRejected,
+    Refused,
+    max_bytes,
+    too_large_message,
+    too_many_errors,
+    too_many_errors_message,
+)
+from .import_reader import XLSX_MAGIC, Source
+from .lines import COLUMNS, LineError
 from .models import ImportRejection, PreventionImport
-from .rules import COLUMNS
-from .services import ACCEPTED, DUPLICATE, REJECTED, Declarer, check_role
+from .services import ACCEPTED, DUPLICATE, REJECTED, Declarer, LineResult, check_role
 
 logger = logging.getLogger(__name__)
 
-SEPARATOR = "|"
 # Lines per transaction: large enough that commits do not dominate, small enough that an
 # interruption loses little work and memory stays flat.
 BATCH_SIZE = 5000
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # the official limit
-XLSX_MAGIC = b"PK\x03\x04"
-_OTHER_SEPARATORS = {";": "point-virgule", ",": "virgule", "\t": "tabulation"}
-
-
-def max_bytes() -> int:
-    return getattr(settings, "PREVENTION_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
-
-
-class FileRejected(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- Receiving ---------------------------------------------------------------------------
@@ -99,10 +93,7 @@ def receive_import(
         if imported.size > max_bytes():
             # Neither kept nor read.
             imported.status = ImportStatus.REJECTED
-            imported.error_message = (
-                f"Le fichier pèse {_megabytes(imported.size)}, au-delà de la limite de "
-                f"{_megabytes(max_bytes())}."
-            )
+            imported.error_message = too_large_message(imported.size)
             imported.finished_at = timezone.now()
             imported.save()
             return imported
@@ -144,157 +135,6 @@ def _digest(source) -> tuple[str, int, bytes]:
         digest.update(chunk)
         size += len(chunk)
     return digest.hexdigest(), size, head
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} Mo".replace(".", ",")
-
-
-# --- Reading -----------------------------------------------------------------------------
-
-
-class Source:
-    """The stored file, read as rows of text (CSV or XLSX), as often as needed."""
-
-    def __init__(self, imported: PreventionImport):
-        self.imported = imported
-        self.kind = imported.kind
-        self.columns = COLUMNS[imported.kind]
-
-    @contextlib.contextmanager
-    def _open(self):
-        with self.imported.source.storage.open(self.imported.source.name, "rb") as raw:
-            yield raw
-
-    def scan(self) -> int:
-        """Checks the whole file (encoding, separator, header) and counts its lines.
-        Raises FileRejected."""
-        if self.imported.size == 0:
-            raise FileRejected("Le fichier est vide.")
-        count = 0
-        for _number, _values in self.rows(check_only=True):
-            count += 1
-        if count == 0:
-            raise FileRejected(
-                "Le fichier ne contient que l'en-tête : aucune ligne de déclaration."
-            )
-        return count
-
-    def rows(self, *, check_only: bool = False) -> Iterator[tuple[int, list[str]]]:
-        if self.imported.file_format == "xlsx":
-            yield from self._xlsx_rows()
-        else:
-            yield from self._csv_rows(check_only)
-
-    def _csv_rows(self, check_only: bool) -> Iterator[tuple[int, list[str]]]:
-        with self._open() as raw:
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
-            try:
-                header = text.readline()
-                self.check_header(_split_header(header))
-                if check_only:
-                    # The scan checks the encoding of every byte and counts non-blank lines
-                    # without the csv module's cost.
-                    number = 1
-                    for line in text:
-                        number += 1
-                        if line.strip():
-                            yield number, []
-                    return
-                reader = csv.reader(text, delimiter=SEPARATOR)
-                for values in reader:
-                    if not values or (len(values) == 1 and not values[0].strip()):
-                        continue
-                    yield reader.line_num + 1, values
-            except UnicodeDecodeError as error:
-                raise FileRejected(
-                    "Le fichier n'est pas encodé en UTF-8 (octet invalide à la position "
-                    f"{error.start}). Enregistrez-le en « CSV UTF-8 » et déposez-le à nouveau."
-                ) from error
-            except csv.Error as error:
-                raise FileRejected(f"Le fichier CSV est illisible : {error}.") from error
-
-    def _xlsx_rows(self) -> Iterator[tuple[int, list[str]]]:
-        import openpyxl  # only for XLSX files
-
-        with self._open() as raw:
-            try:
-                workbook = openpyxl.load_workbook(raw, read_only=True, data_only=True)
-            except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-                raise FileRejected(
-                    "Le classeur XLSX est illisible : enregistrez-le à nouveau au format "
-                    "Excel (.xlsx) ou en CSV UTF-8 séparé par « | »."
-                ) from error
-            try:
-                sheet = workbook.worksheets[0]
-                rows = sheet.iter_rows(values_only=True)
-                header = next(rows, None)
-                if header is None:
-                    raise FileRejected("Le classeur est vide.")
-                self.check_header([_cell(v) for v in header])
-                for number, values in enumerate(rows, start=2):
-                    cells = [_cell(v) for v in values]
-                    while cells and not cells[-1]:
-                        cells.pop()
-                    if cells:
-                        yield number, cells
-            finally:
-                workbook.close()
-
-    def check_header(self, header: list[str]) -> None:
-        names = [name.strip().upper() for name in header]
-        while names and not names[-1]:
-            names.pop()
-        expected = list(self.columns)
-        if names == expected:
-            return
-        if not names:
-            raise FileRejected("Le fichier est vide : la première ligne doit être l'en-tête.")
-        label = DeclarationKind(self.kind).label.lower()
-        if len(names) == 1:
-            for separator, separator_name in _OTHER_SEPARATORS.items():
-                if separator in header[0]:
-                    raise FileRejected(
-                        f"Mauvais séparateur : les colonnes sont séparées par un "
-                        f"{separator_name} (« {separator} ») au lieu d'une barre verticale "
-                        "(« | »)."
-                    )
-        for other, columns in COLUMNS.items():
-            if other != self.kind and names == list(columns):
-                raise FileRejected(
-                    f"Ce fichier suit le modèle {other}, pas {self.kind} ({label}) : "
-                    f"choisissez le type {other} ou déposez un fichier {self.kind}."
-                )
-        missing = [c for c in expected if c not in names]
-        extra = [c for c in names if c not in expected]
-        details = []
-        if missing:
-            details.append(f"colonnes manquantes : {', '.join(missing)}")
-        if extra:
-            details.append(f"colonnes inconnues : {', '.join(n or '(vide)' for n in extra)}")
-        if not details:
-            details.append("les colonnes ne sont pas dans l'ordre officiel")
-        raise FileRejected(
-            f"En-tête incorrect pour un fichier {self.kind} ({len(expected)} colonnes "
-            f"attendues, {len(names)} reçues) : {' ; '.join(details)}. Partez du modèle "
-            "téléchargeable."
-        )
-
-
-def _split_header(line: str) -> list[str]:
-    return next(csv.reader([line.rstrip("\r\n")], delimiter=SEPARATOR), [])
-
-
-def _cell(value) -> str:
-    """An XLSX cell as the text the CSV would carry (dates jj/mm/aaaa, whole numbers
-    without decimals: a SIRET typed as a number)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 # --- Processing --------------------------------------------------------------------------
@@ -372,21 +212,33 @@ def _process(imported: PreventionImport, token, progress, batch_size) -> Prevent
     already = imported.processed_count  # committed by an earlier, interrupted run
     if already:
         logger.info("Import de prévention %s : reprise après %s lignes", imported.pk, already)
-    batch: list[tuple[int, list[str]]] = []
+    batch: list[tuple[int, list[str] | Refused]] = []
+    stopped = ""
     try:
         for row in itertools.islice(source.rows(), already, None):
             batch.append(row)
             if len(batch) >= batch_size:
                 _batch(imported, declarer, batch, progress, token)
                 batch = []
+                if too_many_errors(imported.rejected_count, imported.processed_count):
+                    stopped = too_many_errors_message(
+                        imported.rejected_count, imported.processed_count, total
+                    )
+                    break
         if batch:
             _batch(imported, declarer, batch, progress, token)
     except FileRejected as rejected:  # an unreadable part past the scan (should not happen)
         return _reject(imported, token, rejected.message)
     imported.status, imported.worker = ImportStatus.DONE, None
     imported.finished_at = timezone.now()
+    imported.error_message = stopped
     CLAIMS.save(
-        imported, token, status=imported.status, finished_at=imported.finished_at, worker=None
+        imported,
+        token,
+        status=imported.status,
+        finished_at=imported.finished_at,
+        error_message=stopped,
+        worker=None,
     )
     logger.info(
         "Import de prévention %s : %s lignes acceptées, %s déjà déclarées, %s rejetées",
@@ -412,7 +264,14 @@ def resume_stale_imports(*, progress=None) -> list[PreventionImport]:
 
 def _batch(imported, declarer: Declarer, batch, progress, token) -> None:
     with transaction.atomic():
-        results = declarer.declare(batch)
+        # A line refused unread (too long) is said as such; the others go to the rules.
+        rows = [(number, values) for number, values in batch if not isinstance(values, Refused)]
+        results = declarer.declare(rows) if rows else []
+        results.extend(
+            LineResult(number, "", REJECTED, [LineError("", values.reason)])
+            for number, values in batch
+            if isinstance(values, Refused)
+        )
         rejections = []
         counts = {ACCEPTED: 0, DUPLICATE: 0, REJECTED: 0}
         for result in results:
@@ -467,6 +326,12 @@ def summary(imported: PreventionImport) -> str:
     """One French sentence on the outcome."""
     if imported.status == ImportStatus.REJECTED:
         return f"Fichier rejeté : {imported.error_message}"
+    if imported.error_message:  # stopped: too many errors
+        return (
+            f"{imported.error_message} {imported.accepted_count} ligne(s) acceptée(s), "
+            f"{imported.duplicate_count} déjà déclarée(s), {imported.rejected_count} "
+            "rejetée(s)."
+        )
     if imported.is_pending:
         done, total = imported.processed_count, imported.total_count
         return f"Traitement en cours : {done} ligne(s) sur {total}."
@@ -481,156 +346,3 @@ def summary(imported: PreventionImport) -> str:
             "rien n'a changé."
         )
     return text
-
-
-REPORT_FIELDS = ("ligne", "colonne", "motif", "ID_UNIQUE_PARTENAIRE")
-
-
-def write_report_csv(imported: PreventionImport, out) -> None:
-    """The rejections, `;`-separated with a BOM (opens as is in a spreadsheet)."""
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(REPORT_FIELDS)
-    for row in _rejections(imported):
-        writer.writerow(row)
-
-
-def report_dict_head(imported: PreventionImport) -> dict:
-    return {
-        "fichier": imported.file_name,
-        "type": imported.kind,
-        "sha256": imported.sha256,
-        "etat": imported.status,
-        "message": summary(imported),
-        "lignes": imported.total_count,
-        "traitees": imported.processed_count,
-        "acceptees": imported.accepted_count,
-        "deja_declarees": imported.duplicate_count,
-        "rejetees": imported.rejected_count,
-        "erreur_fichier": imported.error_message,
-    }
-
-
-def write_report_json(imported: PreventionImport, out) -> None:
-    """The report as JSON, the rejections streamed one by one."""
-    head = json.dumps(report_dict_head(imported), ensure_ascii=False, indent=1)
-    out.write(head[:-2] + ',\n "rejets": [')
-    first = True
-    for line, column, reason, pid in _rejections(imported):
-        item = {"ligne": line, "colonne": column, "motif": reason, "ID_UNIQUE_PARTENAIRE": pid}
-        out.write(("\n  " if first else ",\n  ") + json.dumps(item, ensure_ascii=False))
-        first = False
-    out.write("\n ]\n}\n")
-
-
-def _rejections(imported: PreventionImport):
-    return (
-        ImportRejection.objects.filter(source_import=imported)
-        .order_by("line", "pk")
-        .values_list("line", "column", "reason", "partner_unique_id")
-        .iterator(chunk_size=5000)
-    )
-
-
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def corrected_lines(imported: PreventionImport) -> Iterator[str]:
-    """The rejected lines only, in the official layout (header + original values), to be
-    corrected and sent again, as `|`-separated CSV text, line by line (streamed to the
-    browser). Written as CSV whatever the source format."""
-    rejected = set(
-        ImportRejection.objects.filter(source_import=imported).values_list("line", flat=True)
-    )
-    writer = csv.writer(_Echo(), delimiter=SEPARATOR, lineterminator="\r\n")
-    yield writer.writerow(COLUMNS[imported.kind])
-    for number, values in Source(imported).rows():
-        if number in rejected:
-            yield writer.writerow(values)
-
-
-def write_corrected_file(imported: PreventionImport, out) -> int:
-    """`corrected_lines` written to a text stream; returns the number of lines (without
-    the header)."""
-    written = -1
-    for line in corrected_lines(imported):
-        out.write(line)
-        written += 1
-    return written
-
-
-def corrected_file_name(imported: PreventionImport) -> str:
-    stem = os.path.splitext(imported.file_name)[0] or "import"
-    return get_valid_filename(f"{stem}-lignes-rejetees.csv")
-
-
-# --- Templates ---------------------------------------------------------------------------
-
-EXAMPLES = {
-    DeclarationKind.ADF: {
-        "ID_DECLARATION": "DECL-2026-0001",
-        "REFERENCE_DECLARATION": "SESSION-SST-MARS",
-        "ID_UNIQUE_PARTENAIRE": "DECL-2026-0001-001",
-        "NOM_FORMATION": "Sauveteur secouriste du travail (SST) - formation initiale",
-        "DATE_DEBUT_FORMATION": "09/03/2026",
-        "DATE_FIN_FORMATION": "10/03/2026",
-        "MODALITE_DISPENSE": "PRESENTIEL",
-        "COMPETENCE_TRANSFERABLE": "H2909/H2913/I1304",
-        "QUALIFICATION_FORMATEUR": "PREVENTEUR",
-        "FORMATION_CERTIFIANTE": "NON",
-        "CERTIFICATION_VISEE": "",
-        "DOMAINE_FORMATION": "42866",
-        "SPECIALITE_FORMATION": "344t",
-        "NIR": "2880469123456",
-        "NOM_TITULAIRE": "DUPONT",
-        "PRESENCE_EMPLOYEUR": "OUI",
-        "SIRET_EMPLOYEUR": "35600000000048",
-        "REFERENCE_EMPLOYEUR": "BC-2026-117",
-        "DATE_DEBUT_VALIDITE": "10/03/2026",
-        "DATE_FIN_VALIDITE": "10/03/2028",
-    },
-}
-EXAMPLES[DeclarationKind.JDR] = {
-    **EXAMPLES[DeclarationKind.ADF],
-    "ID_DECLARATION": "JDR-2026-0001",
-    "ID_UNIQUE_PARTENAIRE": "JDR-2026-0001-001",
-    "TYPE_JDR": "HABILITATION",
-    "NOM_JDR": "Habilitation électrique B1V - H0V",
-    "NOM_OPTION_SPECIALITE": "",
-    "MODE_OBTENTION": "PAR_ADMISSION",
-    "PRESENCE_FORMATION": "OUI",
-    "NOM_FORMATION": "Préparation à l'habilitation électrique B1V",
-    "RESULTAT_OBTENU": "Admis",
-    "MENTION_OBTENUE": "",
-    "LIEN_PREUVE": "https://exemple.fr/preuves/JDR-2026-0001-001",
-    "IDENTIFIANT_PREUVE": "PV-2026-0042",
-    "DATE_FIN_VALIDITE": "10/03/2029",
-}
-
-
-def write_template_csv(kind: str, out) -> None:
-    writer = csv.writer(out, delimiter=SEPARATOR, lineterminator="\r\n")
-    writer.writerow(COLUMNS[kind])
-    writer.writerow([EXAMPLES[kind].get(column, "") for column in COLUMNS[kind]])
-
-
-def template_xlsx(kind: str) -> bytes:
-    import openpyxl
-    from openpyxl.styles import Font
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = kind
-    sheet.append(list(COLUMNS[kind]))
-    # Text cells: a spreadsheet must not turn a NIR or a SIRET into a number.
-    sheet.append([EXAMPLES[kind].get(column, "") for column in COLUMNS[kind]])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.number_format = "@"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -30,8 +30,10 @@ from passeport.records.models import PreventionTraining
 
 from . import catalogue, deadlines
 from .enums import Channel, DeclarantRole, ReviewStatus
+from .lines import CheckedLine, LineError, Outcome, Training
 from .models import MAX_TRAINEES_PER_DECLARATION, Declaration, DeclarationLine
-from .rules import TRAINING_CACHE_SIZE, CheckedLine, LineError, Outcome, Rules, Training
+from .rules import Rules
+from .training_rules import TRAINING_CACHE_SIZE
 
 ACCEPTED = "accepted"
 DUPLICATE = "duplicate"

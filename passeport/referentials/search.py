@@ -12,6 +12,7 @@ import re
 from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Length
 
+from passeport.core.digits import ascii_digits
 from passeport.core.replicas import replica_reads
 
 from .enums import CommuneKind
@@ -91,7 +92,7 @@ def _compact(query):
 def search_fiches(query, *, limit=DEFAULT_LIMIT, active_only=True, kind=None):
     """RNCP/RS fiches: "rncp34", "RS5286", "5286" (either répertoire), or words."""
     code = _compact(query)
-    codes = [f"RNCP{code}", f"RS{code}"] if code.isdigit() else [code]
+    codes = [f"RNCP{code}", f"RS{code}"] if ascii_digits(code) else [code]
     queryset = Fiche.objects.all()
     if active_only:
         queryset = queryset.filter(active=True)

@@ -93,6 +93,34 @@ def test_text_from_the_holder_is_never_evaluated_as_markup():
     assert "#avec [du] *balisage* Typst $x$" in text
 
 
+def test_the_sealed_pdf_is_still_the_pdf_1_7_that_pdf_a_3a_requires():
+    """PDF/A-3 is built on PDF 1.7: the seal (ECDSA P-256, PAdES) must not turn the
+    document into PDF 2.0 (pyHanko's ISO 32002 extension did), and the PDF/A and PDF/UA
+    identification stays what it was."""
+    sealed = seal_pdf(_render(), reason="test")
+    reader = PdfFileReader(io.BytesIO(sealed))
+    assert sealed.startswith(b"%PDF-1.7\n")
+    assert reader.input_version == (1, 7)
+    assert "/Version" not in reader.root  # the header's version holds
+    extensions = reader.root["/Extensions"]
+    assert list(extensions) == ["/ESIC"]  # PAdES's extension of PDF 1.7, no ISO_ (2.0)
+    assert extensions["/ESIC"]["/BaseVersion"] == "/1.7"
+    # pyHanko writes the metadata again on sealing (properties as attributes), keeping
+    # the identification and saying the version.
+    xmp = reader.root["/Metadata"].data.decode()
+    assert xmp_value(xmp, "pdfaid:part") == "3"
+    assert xmp_value(xmp, "pdfaid:conformance") == "A"
+    assert xmp_value(xmp, "pdfuaid:part") == "1"
+    assert xmp_value(xmp, "pdf:PDFVersion") in (None, "1.7")
+    assert check_seal(sealed).ok
+
+
+def xmp_value(xmp: str, name: str) -> str | None:
+    """An XMP property written as an element or as an attribute."""
+    found = re.search(rf'{name}="([^"]*)"|<{name}>([^<]*)</{name}>', xmp)
+    return (found.group(1) or found.group(2)) if found else None
+
+
 def test_the_seal_validates_and_one_changed_byte_breaks_it():
     sealed = seal_pdf(_render(), reason="test")
     assert check_seal(sealed).ok

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from passeport.organisations.enums import MembershipRole
 from passeport.organisations.models import Membership
-from passeport.prevention.rules import ADF_COLUMNS, JDR_COLUMNS
+from passeport.prevention.lines import ADF_COLUMNS, JDR_COLUMNS
 from tests.factories import UserFactory
 
 

@@ -7,8 +7,9 @@ import json
 import pytest
 
 from passeport.journal.models import JournalEntry
-from passeport.prevention import importer
+from passeport.prevention import import_reports, importer
 from passeport.prevention.enums import ImportStatus, ReviewStatus
+from passeport.prevention.lines import COLUMNS
 from passeport.prevention.models import Declaration, DeclarationLine, ImportRejection
 from passeport.records.enums import Assurance, SourceKind
 from passeport.records.models import PreventionTraining
@@ -279,9 +280,9 @@ def test_corrected_file_round_trip(referentials, provider, persons):
     assert imported.rejected_count == 2
 
     corrected = io.StringIO()
-    assert importer.write_corrected_file(imported, corrected) == 2
+    assert import_reports.write_corrected_file(imported, corrected) == 2
     text = corrected.getvalue()
-    assert text.splitlines()[0] == "|".join(importer.COLUMNS["ADF"])
+    assert text.splitlines()[0] == "|".join(COLUMNS["ADF"])
     assert "01/03/2026" in text and "DURAND" in text
     assert good["ID_UNIQUE_PARTENAIRE"] not in text
 
@@ -301,13 +302,13 @@ def test_reports(referentials, provider, persons):
         provider,
     )
     out = io.StringIO()
-    importer.write_report_csv(imported, out)
+    import_reports.write_report_csv(imported, out)
     rows = out.getvalue().lstrip("\ufeff").splitlines()
     assert rows[0] == "ligne;colonne;motif;ID_UNIQUE_PARTENAIRE"
     assert rows[1].startswith("3;NOM_TITULAIRE;")
 
     out = io.StringIO()
-    importer.write_report_json(imported, out)
+    import_reports.write_report_json(imported, out)
     report = json.loads(out.getvalue())
     assert report["acceptees"] == 1 and report["rejetees"] == 1
     assert report["rejets"][0]["colonne"] == "NOM_TITULAIRE"
@@ -316,14 +317,14 @@ def test_reports(referentials, provider, persons):
 def test_templates_are_valid_layouts(referentials, provider):
     for kind in ("ADF", "JDR"):
         out = io.StringIO()
-        importer.write_template_csv(kind, out)
+        import_reports.write_template_csv(kind, out)
         header, example = out.getvalue().splitlines()
-        assert header.split("|") == list(importer.COLUMNS[kind])
-        assert len(example.split("|")) == len(importer.COLUMNS[kind])
+        assert header.split("|") == list(COLUMNS[kind])
+        assert len(example.split("|")) == len(COLUMNS[kind])
         import openpyxl
 
-        sheet = openpyxl.load_workbook(io.BytesIO(importer.template_xlsx(kind))).active
-        assert [c.value for c in sheet[1]] == list(importer.COLUMNS[kind])
+        sheet = openpyxl.load_workbook(io.BytesIO(import_reports.template_xlsx(kind))).active
+        assert [c.value for c in sheet[1]] == list(COLUMNS[kind])
 
 
 def test_an_organisation_that_is_neither_provider_nor_employer_cannot_import(db, persons):
@@ -341,12 +342,12 @@ def test_tiny_lookup_caches_change_no_outcome(
     """The look-up caches forget (memory stays flat on long files): with room for one
     entry each, a batch alternating trainings and employers, one of them unknown, gets
     the outcome it gets with large caches."""
-    from passeport.prevention import rules, services
+    from passeport.prevention import lookups, services, training_rules
     from tests.factories import OrganisationFactory
 
     other = OrganisationFactory(name="Autre employeur")
-    monkeypatch.setattr(rules, "CACHE_SIZE", 1)
-    monkeypatch.setattr(rules, "TRAINING_CACHE_SIZE", 1)
+    monkeypatch.setattr(lookups, "CACHE_SIZE", 1)
+    monkeypatch.setattr(training_rules, "TRAINING_CACHE_SIZE", 1)
     monkeypatch.setattr(services, "TRAINING_CACHE_SIZE", 1)
     trainings = {"DECL-1": "Sauveteur secouriste du travail", "DECL-2": "Travail en hauteur"}
     employers = [employer, other, employer, employer, other, None]

@@ -162,7 +162,8 @@ def _read_types(path: Path) -> dict[str, _Type]:
         types[row["Id"]] = _Type(
             row["Nature"],
             # Anchored alternatives: the dictionary's regexes are meant as whole-value matches.
-            re.compile(f"(?:{regex})") if regex else None,
+            # ASCII: the formats mean 0–9 by `\d` (Unicode digits are no DSN value).
+            re.compile(f"(?:{regex})", re.ASCII) if regex else None,
             int(row["Lg Min"] or 0),
             int(row["Lg Max"] or 0),
             values,

@@ -15,6 +15,7 @@ class DepositStatus(models.TextChoices):
     PROCESSED = "processed", "Intégré"
     PARTIAL = "partial", "Intégré en partie"
     REJECTED = "rejected", "Rejeté"
+    FAILED = "failed", "Échec du traitement"  # an internal error: the report says what was kept
 
 
 class DsnDeposit(models.Model):

@@ -17,6 +17,8 @@ from datetime import date, datetime
 
 from django.db.models import OuterRef, Subquery
 
+from passeport.core.digits import ascii_digits
+
 from ..enums import FicheKind
 from ..models import Fiche, FicheBloc, FicheCertifier, FicheRome
 from ..text import clean_spaces, normalize
@@ -382,7 +384,7 @@ def clean_text(value):
 def clean_siret(value):
     """ "\\t11004301500012" → "11004301500012"; anything but 14 digits → blank."""
     digits = re.sub(r"\s", "", value or "")
-    return digits if len(digits) == 14 and digits.isdigit() else ""
+    return digits if len(digits) == 14 and ascii_digits(digits) else ""
 
 
 def parse_level(value):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from dsfr.forms import DsfrBaseForm
 
+from passeport.core.digits import ascii_digits
 from passeport.documents import builders
 from passeport.documents import services as documents
 from passeport.documents.models import Cv, DocumentKind, GeneratedDocument
@@ -196,7 +197,7 @@ def cv_move(request, public_id):
     list alone is swapped."""
     cv = _cv_or_404(request, public_id)
     item, _, direction = request.POST.get("move", "").partition(":")
-    if not item.isdigit() or not documents.move_item(cv, int(item), direction):
+    if not ascii_digits(item) or not documents.move_item(cv, int(item), direction):
         messages.warning(request, "Cette entrée ne peut pas aller plus loin.")
     if request.htmx:
         today = timezone.localdate()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import counselling, cpf, followup, prevention_declarations, prevention_declare, views
+from . import counselling, cpf, followup, views
+from .prevention import corrections, declarations, declare, imports, reviews
 
 app_name = "pro"
 
@@ -96,89 +97,89 @@ urlpatterns = [
     # Declaring prevention trainings (passeport.prevention): form, file import.
     path(
         "organisations/<uuid:public_id>/prevention/declarations/",
-        prevention_declare.home,
+        declare.home,
         name="prevention_home",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/declarations/formulaire/",
-        prevention_declare.declare,
+        declare.declare,
         name="prevention_declare",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/declarations/verifier-stagiaire/",
-        prevention_declare.check_trainee,
+        declare.check_trainee,
         name="prevention_check_trainee",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/declarations/importer/",
-        prevention_declare.upload,
+        imports.upload,
         name="prevention_upload",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/declarations/modele-<str:kind>.<str:fmt>",
-        prevention_declare.template,
+        imports.template,
         name="prevention_template",
     ),
     path(
         "prevention/imports/<uuid:import_id>/",
-        prevention_declare.import_detail,
+        imports.import_detail,
         name="prevention_import",
     ),
     path(
         "prevention/imports/<uuid:import_id>/rapport.<str:fmt>",
-        prevention_declare.import_report,
+        imports.import_report,
         name="prevention_import_report",
     ),
     path(
         "prevention/imports/<uuid:import_id>/lignes-rejetees.csv",
-        prevention_declare.import_corrected,
+        imports.import_corrected,
         name="prevention_import_corrected",
     ),
     # The life of prevention declarations (passeport.prevention.lifecycle): the declarant's
     # list, corrections, cancellations; the employer's verification and reprise.
     path(
         "organisations/<uuid:public_id>/prevention/declarations/liste/",
-        prevention_declarations.declarations,
+        declarations.declarations,
         name="prevention_declarations",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/declarations/<uuid:declaration_id>/",
-        prevention_declarations.declaration,
+        declarations.declaration,
         name="prevention_declaration",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/declarations/<uuid:declaration_id>/corriger/",
-        prevention_declarations.declaration_correct,
+        corrections.declaration_correct,
         name="prevention_declaration_correct",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/declarations/<uuid:declaration_id>/annuler/",
-        prevention_declarations.declaration_cancel,
+        corrections.declaration_cancel,
         name="prevention_declaration_cancel",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/lignes/<uuid:line_id>/corriger/",
-        prevention_declarations.line_correct,
+        corrections.line_correct,
         name="prevention_line_correct",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/lignes/<uuid:line_id>/annuler/",
-        prevention_declarations.line_cancel,
+        corrections.line_cancel,
         name="prevention_line_cancel",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/a-verifier/",
-        prevention_declarations.reviews,
+        reviews.reviews,
         name="prevention_reviews",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/a-verifier/<uuid:line_id>/",
-        prevention_declarations.review,
+        reviews.review,
         name="prevention_review",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/reprise/",
-        prevention_declarations.reprise,
+        reviews.reprise,
         name="prevention_reprise",
     ),
     # Counselling organisations: the holders who granted access (passeport.orientation).

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from passeport.www.pro import prevention_declarations
+from passeport.www.pro.prevention import eligibility
 
 from . import presentation, shared, simulator, verify, views
 
@@ -48,7 +48,7 @@ urlpatterns = [
     # Eligibility of a training to the passeport de prévention (anyone, no login).
     path(
         "prevention/eligibilite/",
-        prevention_declarations.eligibility,
+        eligibility.eligibility,
         name="prevention_eligibility",
     ),
 ]

@@ -32,7 +32,7 @@ class Killed(BaseException):
 
 def _killed_after_first_chunk(monkeypatch, certifier):
     monkeypatch.setattr(services, "CHUNK_SIZE", 1)
-    real, calls = services._Run.process, []
+    real, calls = services.Run.process, []
 
     def process(self, *args, **kwargs):
         calls.append(1)
@@ -40,12 +40,12 @@ def _killed_after_first_chunk(monkeypatch, certifier):
             raise Killed
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(services._Run, "process", process)
+    monkeypatch.setattr(services.Run, "process", process)
     with pytest.raises(Killed):
         services.submit_accrochage(
             io.BytesIO(HANDWRITTEN.read_bytes()), certifier=certifier, file_name="flux.xml"
         )
-    monkeypatch.setattr(services._Run, "process", real)
+    monkeypatch.setattr(services.Run, "process", real)
     return AccrochageSubmission.objects.get()
 
 
@@ -89,7 +89,7 @@ def test_an_interrupted_file_is_taken_up_again(certifier, fiches, persons, monke
 
 def test_a_run_taken_over_commits_nothing_more(certifier, fiches, persons, monkeypatch):
     monkeypatch.setattr(services, "CHUNK_SIZE", 1)
-    real = services._Run.process
+    real = services.Run.process
 
     def process(self, *args, **kwargs):
         outcomes = real(self, *args, **kwargs)
@@ -97,7 +97,7 @@ def test_a_run_taken_over_commits_nothing_more(certifier, fiches, persons, monke
         AccrochageSubmission.objects.update(worker=None)
         return outcomes
 
-    monkeypatch.setattr(services._Run, "process", process)
+    monkeypatch.setattr(services.Run, "process", process)
     services.submit_accrochage(
         io.BytesIO(HANDWRITTEN.read_bytes()), certifier=certifier, file_name="flux.xml"
     )
@@ -128,7 +128,7 @@ def test_the_status_page_takes_it_up(
 
 def test_an_internal_error_is_said(certifier, fiches, persons, monkeypatch):
     monkeypatch.setattr(services, "CHUNK_SIZE", 1)
-    real, calls = services._Run.process, []
+    real, calls = services.Run.process, []
 
     def process(self, *args, **kwargs):
         calls.append(1)
@@ -136,7 +136,7 @@ def test_an_internal_error_is_said(certifier, fiches, persons, monkeypatch):
             raise RuntimeError("panne")
         return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(services._Run, "process", process)
+    monkeypatch.setattr(services.Run, "process", process)
     with pytest.raises(RuntimeError):
         services.submit_accrochage(
             io.BytesIO(HANDWRITTEN.read_bytes()), certifier=certifier, file_name="flux.xml"

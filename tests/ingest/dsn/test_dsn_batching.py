@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from passeport.ingest.dsn import loader as dsn_loader
+from passeport.ingest.dsn.deposits import DepositFailed, ingest_file
 from passeport.ingest.dsn.generator import (
     Establishment,
     GeneratedContract,
@@ -13,9 +13,10 @@ from passeport.ingest.dsn.generator import (
     establishment_sizes,
     write_dsn,
 )
-from passeport.ingest.dsn.loader import ingest_file
+from passeport.ingest.dsn.models import DepositStatus, DsnDeposit
 from passeport.journal.verification import verify_journal
 from passeport.organisations.siret import make_siren, make_siret
+from passeport.records import services as records_services
 from passeport.records.enums import RecordStatus
 from passeport.records.models import EmploymentPeriod
 from tests.factories import PersonFactory
@@ -98,7 +99,8 @@ def test_a_contract_revised_by_a_later_declaration_of_the_same_group(tmp_path):
 
 def test_a_failing_group_is_written_again_one_declaration_at_a_time(tmp_path, monkeypatch):
     """A database error in the second declaration of a group: the first is kept, the
-    second keeps nothing, and the error goes up as when written alone."""
+    second keeps nothing, and the error goes up as when written alone; the deposit ends
+    failed, its report saying which declaration was kept and which were not."""
     persons = PersonFactory.create_batch(3)
     path = _file(
         tmp_path,
@@ -108,18 +110,29 @@ def test_a_failing_group_is_written_again_one_declaration_at_a_time(tmp_path, mo
             (_establishment(3), [_individual(persons[2], "00013")]),
         ],
     )
-    store_many = dsn_loader.records.store_many
+    store_many = records_services.store_many
 
     def failing(records, **kwargs):
         if any(record.contract_number == "00666" for record in records):
             raise IntegrityError("simulated")
         return store_many(records, **kwargs)
 
-    monkeypatch.setattr(dsn_loader.records, "store_many", failing)
-    with pytest.raises(IntegrityError):
+    monkeypatch.setattr(records_services, "store_many", failing)
+    with pytest.raises(DepositFailed) as failure:
         ingest_file(path)
+    assert isinstance(failure.value.__cause__, IntegrityError)
     assert set(EmploymentPeriod.objects.values_list("contract_number", flat=True)) == {"00011"}
     assert verify_journal().intact
+    deposit = DsnDeposit.objects.get()
+    assert deposit.status == DepositStatus.FAILED
+    assert deposit.finished_at is not None
+    assert deposit.report["erreur"].startswith("Erreur interne pendant le traitement")
+    assert [d["statut"] for d in deposit.report["declarations"]] == [
+        "intégrée",
+        "interrompue",
+        "interrompue",
+    ]
+    assert deposit.report["totaux"]["periodes_creees"] == 1
 
 
 def test_large_declaration_streams_and_a_late_violation_keeps_nothing(tmp_path):

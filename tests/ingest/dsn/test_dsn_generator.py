@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
+from passeport.ingest.dsn.deposits import ingest_file
 from passeport.ingest.dsn.generator import synthetic_groups, write_dsn
-from passeport.ingest.dsn.loader import ingest_file
 from passeport.ingest.dsn.reader import DsnReader
 from passeport.journal.verification import verify_journal
 from passeport.records.enums import RecordStatus, SourceKind

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from passeport.ingest.dsn.loader import ingest_file
+from passeport.ingest.dsn.deposits import ingest_file
 from passeport.ingest.dsn.models import DepositStatus, DsnDeposit, DsnHoursWorked
 from passeport.journal.verification import verify_journal
 from passeport.organisations.models import Organisation

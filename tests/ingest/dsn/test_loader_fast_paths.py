@@ -5,7 +5,7 @@ import decimal
 
 import pytest
 
-from passeport.ingest.dsn.loader import ACTOR, _new_period, _PeriodBuilder
+from passeport.ingest.dsn.rows import ACTOR, PeriodBuilder, _new_period
 from passeport.records import services as records
 from passeport.records.enums import SourceKind
 from passeport.records.models import EmploymentPeriod
@@ -99,7 +99,7 @@ def test_period_builder_rows_are_build_record_rows():
     first_person, second_person = PersonFactory(), PersonFactory()
     employer, other = OrganisationFactory(), OrganisationFactory()
     received = datetime.datetime(2026, 1, 5, 8, 0, tzinfo=datetime.UTC)
-    build = _PeriodBuilder()
+    build = PeriodBuilder()
     rows = [
         (records.Provenance(SourceKind.DSN, received, employer, "f.dsn:ligne 12"), employer),
         (records.Provenance(SourceKind.DSN, received, employer, "f.dsn:ligne 40"), employer),
@@ -127,7 +127,7 @@ def test_period_builder_rows_are_build_record_rows():
 def test_period_builder_starts_again_on_other_names():
     employer = OrganisationFactory()
     provenance = records.Provenance(SourceKind.DSN, datetime.datetime.now(datetime.UTC), employer)
-    build = _PeriodBuilder()
+    build = PeriodBuilder()
     build(provenance, _values(employer, "A"), 1)
     with pytest.raises(TypeError):
         build(provenance, {**_values(employer, "B"), "nope": 1}, 1)

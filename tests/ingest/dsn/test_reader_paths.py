@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from passeport.ingest.dsn import reader as dsn_reader
+from passeport.ingest.dsn import lines as dsn_lines
 from passeport.ingest.dsn.reader import DsnReader
 from tests.ingest.dsn.dsn_fixtures import FEBRUARY, FIXTURES, JANUARY
 
@@ -73,7 +73,7 @@ def test_chunks_read_as_lines(base, edits, tmp_path, monkeypatch):
 
     fast = _read(path)
     with monkeypatch.context() as patch:
-        patch.setattr(dsn_reader, "_decode_chunk", _line_by_line)
+        patch.setattr(dsn_lines, "_decode_chunk", _line_by_line)
         slow = _read(path)
     assert fast == slow
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from passeport.core.progress import Progress
-from passeport.ingest.dsn.loader import ingest_file
+from passeport.ingest.dsn.deposits import DepositFailed, ingest_file
 
 REASONS = {
     "temporary_number_only": "numéro technique temporaire seulement (sans NIR)",
@@ -34,6 +34,7 @@ class Command(BaseCommand):
         settings.DEBUG = False
         started = time.perf_counter()
         reports = []
+        failed = []
         for path in files:
             bar = Progress(
                 total=path.stat().st_size,
@@ -50,6 +51,14 @@ class Command(BaseCommand):
 
             try:
                 result = ingest_file(path, progress=progress)
+            except DepositFailed as failure:
+                # The deposit is marked failed, with the report of what was integrated;
+                # the traceback went to the log (NIR masked). The next files are read.
+                failed.append(path.name)
+                reports.append(failure.result.report)
+                self._summary(failure.result.report)
+                self.stderr.write(f"  {failure.result.report['erreur']}")
+                continue
             finally:
                 bar.close()
             reports.append(result.report)
@@ -65,6 +74,8 @@ class Command(BaseCommand):
                 encoding="utf-8",
             )
             self.stdout.write(f"Compte rendu : {report}")
+        if failed:
+            raise CommandError(f"Échec du traitement : {', '.join(failed)}")
 
     def _summary(self, report: dict) -> None:
         totals = report["totaux"]

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from passeport.core.progress import Progress
 from passeport.organisations.models import Organisation
-from passeport.prevention import importer
+from passeport.prevention import import_reports, importer
 from passeport.prevention.enums import Channel, DeclarantRole, ImportStatus
 from passeport.prevention.services import DeclarationRefused, roles_of
 
@@ -89,15 +89,15 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         if report:
             with open(report, "w", encoding="utf-8") as out:
-                importer.write_report_json(imported, out)
+                import_reports.write_report_json(imported, out)
         if report_csv:
             with open(report_csv, "w", encoding="utf-8", newline="") as out:
-                importer.write_report_csv(imported, out)
+                import_reports.write_report_csv(imported, out)
         if imported.status == ImportStatus.REJECTED:
             raise CommandError(importer.summary(imported))
         if corrected and imported.rejected_count:
             with open(corrected, "w", encoding="utf-8", newline="") as out:
-                importer.write_corrected_file(imported, out)
+                import_reports.write_corrected_file(imported, out)
         rate = imported.processed_count / elapsed if elapsed else 0
         self.stdout.write(
             f"{imported.file_name} : {imported.processed_count} lignes traitées en "

@@ -2,7 +2,10 @@
 
 The third way in, after the `ingest_accrochage` command and the certifier's portal: the
 same `submit_accrochage`, the certifier being the calling client's organisation. Mounted
-at /api/v1/accrochage (see `urls.py`), scope `certifications:declare`.
+at /api/v1/accrochage by `passeport.api.urls` (which mounts every domain's router), scope
+`certifications:declare`. Operation ids are given by hand: they are the ones the API had
+before the router moved here from `passeport/api/` (clients generated from the OpenAPI
+document name their methods after them).
 """
 
 import datetime
@@ -16,12 +19,12 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
-from passeport.ingest.accrochage.models import AccrochageSubmission, SubmissionStatus
-from passeport.ingest.accrochage.services import resume_if_stale, submit_accrochage
+from passeport.api.auth import ClientCredentialsAuth
+from passeport.api.models import ApiScope
 from passeport.organisations.models import Organisation
 
-from .auth import ClientCredentialsAuth
-from .models import ApiScope
+from .models import AccrochageSubmission, SubmissionStatus
+from .services import resume_if_stale, submit_accrochage
 
 router = Router(
     tags=["Accrochage des certifications"],
@@ -135,6 +138,7 @@ def _sha256(file) -> str:
     "",
     response={200: SubmissionOut, 202: SubmissionOut, 403: Error},
     url_name="accrochage_submit",
+    operation_id="passeport_api_accrochage_submit",
     summary="Déposer un fichier d'accrochage",
     description=(
         "Envoi d'un fichier XML d'accrochage (schéma CPF 1.1.2 ou 1.1.5) en "
@@ -171,6 +175,7 @@ def submit(request, file: File[UploadedFile]):
     "/{uuid:submission_id}",
     response={200: SubmissionOut, 403: Error, 404: Error},
     url_name="accrochage_status",
+    operation_id="passeport_api_accrochage_status",
     summary="Suivre un dépôt d'accrochage",
     description=(
         "L'état du dépôt (" + STATUS_DESCRIPTION + ") et ses compteurs : passages du "
@@ -214,6 +219,7 @@ ACCUSE_DESCRIPTION = (
     "/{uuid:submission_id}/accuse.xml",
     response={200: None, 403: Error, 404: Error, 409: Error},
     url_name="accrochage_accuse_xml",
+    operation_id="passeport_api_accrochage_accuse_xml",
     summary="Accusé de traitement (XML)",
     description=ACCUSE_DESCRIPTION,
     openapi_extra={
@@ -233,6 +239,7 @@ def accuse_xml(request, submission_id: uuid.UUID):
     "/{uuid:submission_id}/accuse.json",
     response={200: None, 403: Error, 404: Error, 409: Error},
     url_name="accrochage_accuse_json",
+    operation_id="passeport_api_accrochage_accuse_json",
     summary="Accusé de traitement (JSON)",
     description=ACCUSE_DESCRIPTION,
     openapi_extra={

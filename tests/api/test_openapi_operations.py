@@ -1,0 +1,54 @@
+"""The OpenAPI document's operations stay what clients were generated from: a router
+moving from one app to another (accrochage from `api/` to `ingest/`) keeps its paths,
+operation ids and summaries."""
+
+import pytest
+
+from passeport.api.urls import api
+
+PINNED = {
+    ("post", "/api/v1/accrochage"): (
+        "passeport_api_accrochage_submit",
+        "Déposer un fichier d'accrochage",
+    ),
+    ("get", "/api/v1/accrochage/{submission_id}"): (
+        "passeport_api_accrochage_status",
+        "Suivre un dépôt d'accrochage",
+    ),
+    ("get", "/api/v1/accrochage/{submission_id}/accuse.xml"): (
+        "passeport_api_accrochage_accuse_xml",
+        "Accusé de traitement (XML)",
+    ),
+    ("get", "/api/v1/accrochage/{submission_id}/accuse.json"): (
+        "passeport_api_accrochage_accuse_json",
+        "Accusé de traitement (JSON)",
+    ),
+    ("post", "/api/v1/prevention/declarations"): (
+        "passeport_prevention_api_declare",
+        "Déclarer une formation (ADF ou JDR) et ses stagiaires",
+    ),
+    ("post", "/api/v1/prevention/declarations/batch"): (
+        "passeport_prevention_api_declare_batch",
+        "Déclarer plusieurs formations en une requête",
+    ),
+    ("get", "/api/v1/prevention/declarations/{declaration_id}"): (
+        "passeport_prevention_api_read",
+        "Relire une déclaration",
+    ),
+}
+
+
+@pytest.mark.parametrize(("operation", "expected"), PINNED.items(), ids=lambda v: str(v))
+def test_operation_ids_and_summaries_do_not_move(operation, expected):
+    method, path = operation
+    found = api.get_openapi_schema()["paths"][path][method]
+    assert (found["operationId"], found["summary"]) == expected
+
+
+def test_operation_ids_are_unique():
+    ids = [
+        operation["operationId"]
+        for methods in api.get_openapi_schema()["paths"].values()
+        for operation in methods.values()
+    ]
+    assert len(ids) == len(set(ids))
