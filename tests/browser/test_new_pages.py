@@ -145,3 +145,16 @@ def test_public_pages_are_accessible(browser, live_server, axe, holder):
     }
     check(page, live_server, axe, pages)
     context.close()
+
+
+def test_share_link_copy_button(logged_in, live_server, holder):
+    path = holder_pages(holder)["partage-detail"]
+    page = logged_in(holder)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto(live_server.url + path)
+    button = page.get_by_role("button", name="Copier le lien")
+    button.click()
+    page.get_by_text("Lien copié dans le presse-papiers.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#lien-a-copier").input_value()
+    assert "/partage/" in copied or copied.startswith("http")
