@@ -31,6 +31,20 @@ def _csrf_token_never_empty(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _no_internal_code_shown():
+    """Fails a test that rendered a page showing an internal code (an enum value, a
+    column or claim name) to a person: see `passeport.core.testing.internal_codes`."""
+    from passeport.core.testing import InternalCodes
+
+    InternalCodes.found.clear()
+    yield
+    found, InternalCodes.found[:] = list(InternalCodes.found), []
+    if found:
+        lines = "\n".join(f"{path} : {token} … {around} …" for path, token, around in found)
+        raise AssertionError(f"Codes internes montrés à une personne :\n{lines}")
+
+
+@pytest.fixture(autouse=True)
 def _empty_queue():
     """Huey's immediate mode keeps delayed retries in memory: none leaks into the next test."""
     yield

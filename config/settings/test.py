@@ -34,6 +34,9 @@ TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = InvalidVariable()
 # Static files come from the app folders here (runserver, test client); whitenoise and
 # its STATIC_ROOT are for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+# Guardrail: an internal code (enum value, column or claim name) in a page a test renders
+# fails that test (tests/conftest.py).
+MIDDLEWARE = ["passeport.core.testing.InternalCodesMiddleware", *MIDDLEWARE]
 
 # A replica alias mirroring the test database, used only by the tests that set
 # DATABASE_REPLICAS (tests/core/test_replicas.py).

@@ -70,21 +70,28 @@ def entry_data(record: Record, today: datetime.date) -> dict:
         "period": period(entry),
         "details": [str(detail) for detail in entry.details if detail],
         "guaranteed": record.assurance == Assurance.GUARANTEED,
-        "source": source_label(record) if record.assurance == Assurance.GUARANTEED else "",
+        "source": (
+            source_label(record, for_holder=False)
+            if record.assurance == Assurance.GUARANTEED
+            else ""
+        ),
         "validity": entry.validity_label or "",
     }
 
 
 def sections(records: Iterable[Record], today: datetime.date) -> list[dict]:
-    """Entries in the given order; consecutive entries of one kind share a heading."""
-    result: list[dict] = []
+    """One section per kind, each heading once: sections in the order of their first
+    entry, entries in the given order (a holder who orders entries by hand and mixes
+    kinds gets their order within each section, not a heading repeated)."""
+    by_kind: dict[str, dict] = {}
     for record in records:
         data = entry_data(record, today)
-        if not result or result[-1]["kind"] != data["kind"]:
-            result.append({"kind": data["kind"], "heading": KIND_HEADINGS[data["kind"]]})
-            result[-1]["entries"] = []
-        result[-1]["entries"].append(data)
-    return result
+        section = by_kind.setdefault(
+            data["kind"],
+            {"kind": data["kind"], "heading": KIND_HEADINGS[data["kind"]], "entries": []},
+        )
+        section["entries"].append(data)
+    return list(by_kind.values())
 
 
 def snapshot(records: Iterable[Record]) -> list[dict]:

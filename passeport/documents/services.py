@@ -334,14 +334,14 @@ def _render(document: GeneratedDocument, issuance_ids: list[int]) -> GeneratedDo
     for record, files in zip(guaranteed, credentials, strict=True):
         title = builders.entry_data(record, today)["title"]
         for issued in files:
-            label = "SD-JWT VC" if issued.format == "dc+sd-jwt" else "Open Badges 3.0"
+            label = (
+                "attestation SD-JWT VC (pour un portefeuille numérique)"
+                if issued.format == "dc+sd-jwt"
+                else "attestation Open Badges 3.0"
+            )
+            # The last page lists them in words (what each proves), not by file name.
             attachments.append(
-                Attachment(
-                    issued.filename,
-                    issued.media_type,
-                    issued.content,
-                    f"Attestation numérique {label} : {title}",
-                )
+                Attachment(issued.filename, issued.media_type, issued.content, f"{title} : {label}")
             )
     _progress(document, 55, "Mise en page")
     issued_at = timezone.now()

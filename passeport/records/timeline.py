@@ -112,13 +112,15 @@ def kind_of(record: Record) -> str:
     return SLUG_BY_MODEL[type(record)]
 
 
-def source_label(record: Record) -> str:
-    """Who guarantees the entry, in the holder's words."""
+def source_label(record: Record, *, for_holder: bool = True) -> str:
+    """Who guarantees the entry: in the holder's words (« votre employeur »), or, for
+    anyone else reading it (a CV's recipient, a counsellor), naming the employer."""
     declarant = record.declarant.name if record.declarant_id else ""
+    employer = "votre employeur" if for_holder else "l'employeur"
     match record.source_kind:
         case SourceKind.DSN:
             name = declarant or getattr(record, "employer_name", "")
-            return f"Déclaration sociale nominative de votre employeur {name}".strip()
+            return f"Déclaration sociale nominative de {employer} {name}".strip()
         case SourceKind.ACCROCHAGE:
             name = declarant or getattr(record, "certifier_name", "")
             return f"Certificateur {name}".strip()
@@ -126,7 +128,7 @@ def source_label(record: Record) -> str:
             name = declarant or getattr(record, "provider_name", "")
             return f"Organisme de formation {name}".strip()
         case SourceKind.EMPLOYER:
-            return f"Déclaration de votre employeur {declarant}".strip()
+            return f"Déclaration de {employer} {declarant}".strip()
         case SourceKind.MON_COMPTE_FORMATION:
             name = declarant or getattr(record, "provider_name", "")
             suffix = f", organisme de formation {name}" if name else ""
@@ -134,7 +136,7 @@ def source_label(record: Record) -> str:
         case SourceKind.CEC:
             return "Compte d'engagement citoyen"
         case SourceKind.HOLDER:
-            return "Déclaré par vous"
+            return "Déclaré par vous" if for_holder else "Déclaré par le titulaire"
     return record.get_source_kind_display()
 
 

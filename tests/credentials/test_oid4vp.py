@@ -90,7 +90,7 @@ def test_good_presentation(bound, wallet_key, training, holder):
         "Nom de naissance": holder.person.birth_name,
         "Intitulé": training.title,
         "Organisme de formation": training.provider_name,
-        "Durée (heures)": training.hours,
+        "Durée (heures)": str(training.hours),
     }
     source = next(c for c in result["checks"] if c["code"] == "source")
     assert (

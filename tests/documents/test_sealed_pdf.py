@@ -208,6 +208,15 @@ def test_an_issued_cv_carries_credentials_of_guaranteed_entries_only(
     # certification, training, prevention; the engagement is not issued as a credential).
     assert len(files) == len(document.attachments) >= 2 * (len(guaranteed) - 1)
     assert not any("declaration" in name or "Espagnol" in name for name, _ in files)
+    pdftotext = shutil.which("pdftotext")  # poppler-utils, with pdfsig (make test installs it)
+    if pdftotext:
+        text = subprocess.run(
+            [pdftotext, "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        listed = text.split("Attestations numériques jointes")[-1]
+        # In words: what each attachment proves, never its file name.
+        assert "attestation Open Badges 3.0" in listed and "SD-JWT VC" in listed
+        assert not any(name in listed for name, _ in files)
     assert holder.person.reveal_nir().encode() not in pdf
     for _, content in files:
         assert holder.person.reveal_nir().encode() not in content

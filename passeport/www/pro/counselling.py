@@ -120,7 +120,11 @@ def _parts(grant):
             yield {
                 "title": title,
                 "rows": [
-                    {"record": r, "source": source_label(r), "start": r.period_start()}
+                    {
+                        "record": r,
+                        "source": source_label(r, for_holder=False),
+                        "start": r.period_start(),
+                    }
                     for r in records
                 ],
             }

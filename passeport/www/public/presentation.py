@@ -119,7 +119,9 @@ def wait_context(presentation: PresentationRequest, status_url: str) -> dict:
         "asked": [claims.CLAIM_LABELS[name] for name in presentation.claims],
         "wallet_link": wallet_link,
         "qr_data_uri": requests.qr_data_uri(wallet_link),
-        "client_id": identity.current().client_id,
+        "client_id": (client_id := identity.current().client_id),
+        # What a wallet shows its holder: the domain name its certificate names.
+        "requester_domain": client_id.split(":", 1)[-1],
     }
 
 
