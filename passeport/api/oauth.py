@@ -6,7 +6,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import JsonResponse
-from ninja import Form, Router
+from ninja import Form, Router, Schema
 
 from passeport.identity.ratelimit import limited
 
@@ -37,9 +37,24 @@ def _error(error: OAuthError) -> JsonResponse:
     return response
 
 
+class TokenOut(Schema):
+    access_token: str
+    token_type: str
+    expires_in: int
+    scope: str
+
+
+class OAuthErrorOut(Schema):
+    """RFC 6749 section 5.2."""
+
+    error: str
+    error_description: str
+
+
 @router.post(
     "/token",
     auth=None,
+    response={200: TokenOut, 400: OAuthErrorOut, 401: OAuthErrorOut, 429: OAuthErrorOut},
     summary="Obtenir un jeton d'accès",
     description=(
         "`grant_type=client_credentials`, identifiants du client en HTTP Basic ou dans le "

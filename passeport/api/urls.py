@@ -7,11 +7,11 @@ their tokens (`models`, `services`, `oauth`). A domain's endpoints live in its o
 mounted here."""
 
 from django.db import transaction
-from ninja import NinjaAPI
 
 from . import errors, oauth, v1
+from .openapi import PasseportAPI
 
-api = NinjaAPI(
+api = PasseportAPI(
     title="Passeport — API des logiciels déclarants",
     version="1",
     description=(

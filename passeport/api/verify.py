@@ -14,16 +14,37 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from passeport.api.types import BodySchema
+from passeport.credentials.verdict import Verdict
 from passeport.documents.verifier import VerifierInputError, verify_submission
 from passeport.identity.ratelimit import limited
 
 router = Router(tags=["Vérification publique"])
 
 
-class VerifyIn(Schema):
+def _one_of(name: str, schema: dict) -> dict:
+    return {"required": [name], "properties": {name: schema}}
+
+
+# Exactly one item, as the description says: the body's JSON Schema names it (one of the
+# three given, not blank), so that a caller's tooling knows before sending.
+_TEXT = {"type": "string", "pattern": r"\S"}
+
+
+class VerifyIn(BodySchema):
     sd_jwt: str = ""
     open_badge: dict[str, Any] | str | None = None
     share_link: str = ""
+
+    model_config = {
+        "json_schema_extra": {
+            "oneOf": [
+                _one_of("sd_jwt", _TEXT),
+                _one_of("open_badge", {"anyOf": [{"type": "object"}, _TEXT]}),
+                _one_of("share_link", _TEXT),
+            ]
+        }
+    }
 
 
 class CheckOut(Schema):
@@ -71,13 +92,27 @@ def verify(request, payload: VerifyIn):
     badge = payload.open_badge
     if isinstance(badge, dict):
         badge = json.dumps(badge)
+    given = [value for value in (payload.sd_jwt, badge or "", payload.share_link) if value]
+    kind = "open-badge-3" if badge else "sd-jwt-vc" if payload.sd_jwt else "share-link"
+    if len([value for value in given if value.strip()]) != 1:
+        return Status(
+            400, {"detail": "Renseignez un seul des champs sd_jwt, open_badge, share_link."}
+        )
     try:
         verdict = verify_submission(
             sd_jwt=payload.sd_jwt, open_badge=badge or "", share_link=payload.share_link
         )
     except VerifierInputError as error:
-        return Status(400, {"detail": error.message})
+        verdict = unreadable(kind, error.message)
     return Status(200, verdict.as_dict())
+
+
+def unreadable(kind: str, message: str) -> Verdict:
+    """One item, well given, that is not what it should be (not a PDF, not JSON): a
+    verdict like any other, refused with the reason."""
+    verdict = Verdict(kind=kind)
+    verdict.add("format", "Format", False, message)
+    return verdict
 
 
 @router.post(
@@ -104,5 +139,5 @@ def verify_pdf(request, file: File[UploadedFile]):
     try:
         verdict = verify_submission(pdf=file.read())
     except VerifierInputError as error:
-        return Status(400, {"detail": error.message})
+        verdict = unreadable("pdf", error.message)
     return Status(200, verdict.as_dict())

@@ -2,7 +2,6 @@
 civic-engagement bodies (scope `cec:declare`) and public employers (scope `cpf:declare`),
 which go through the same services as the web forms and files."""
 
-import datetime
 from decimal import Decimal
 
 from django.utils import timezone
@@ -11,6 +10,7 @@ from ninja.errors import HttpError
 
 from passeport.api.auth import ClientCredentialsAuth
 from passeport.api.models import ApiScope
+from passeport.api.types import BodySchema, IsoDate, StrictBool, StrictInt, decimal_number
 from passeport.journal.actors import Actor
 from passeport.people.matching import MatchError, match_many_by_nir
 
@@ -26,29 +26,28 @@ class SimulationQuery(Schema):
     year: int = Field(
         description="Année des heures travaillées (AAAA)", ge=rules.FIRST_EURO_YEAR, le=2100
     )
-    hours: Decimal = Field(
-        description="Heures travaillées dans l'année, tous contrats",
+    hours: decimal_number(0, 8784) = Field(
+        description="Heures travaillées dans l'année, tous contrats (arrondies au centième)",
         ge=0,
         le=8784,
-        decimal_places=2,
     )
-    reference_hours: Decimal = Field(
-        rules.REFERENCE_HOURS,
-        description="Durée légale ou conventionnelle de référence (1607 par défaut)",
-        gt=0,
+    reference_hours: decimal_number(1, 8784) = Field(
+        int(rules.REFERENCE_HOURS),  # a number in the document, a Decimal once validated
+        validate_default=True,
+        description="Durée légale ou conventionnelle de référence (1607 par défaut), d'une "
+        "heure au moins",
+        ge=1,
         le=8784,
-        decimal_places=2,
     )
     low_qualified: bool = Field(
         False, description="Sans qualification de niveau 3 (CAP, BEP) : 800 € / 8 000 €"
     )
     disability: bool = Field(False, description="Travailleur handicapé : 800 € / 8 000 €")
-    balance: Decimal = Field(
+    balance: decimal_number(0, 100_000) = Field(
         Decimal(0),
-        description="Solde actuel des droits acquis, en euros (ex. 1200.50)",
+        description="Solde actuel des droits acquis, en euros (ex. 1200.50 ; arrondi au centime)",
         ge=0,
         le=100_000,
-        decimal_places=2,
     )
 
 
@@ -124,23 +123,23 @@ class FieldError(Schema):
     message: str
 
 
-class CecIn(Schema):
+class CecIn(BodySchema):
     nir: str = Field(description="NIR (13 ou 15 caractères)")
     birth_name: str = Field(description="Nom de naissance")
-    year: int = Field(description="Année de l'activité")
+    year: StrictInt = Field(description="Année de l'activité")
     activity: str = Field(description="Activité : " + ", ".join(ACTIVITY_CODES))
-    quantity: int = Field(
+    quantity: StrictInt = Field(
         description="Durée dans l'année : mois (service civique, maître d'apprentissage), "
         "jours (réserves militaire et sanitaire), vacations (réserve de police), heures "
         "(sapeurs-pompiers, réserve civique, associations)"
     )
-    engagement_years: int | None = Field(None, description="Réserve de police : années")
-    start_date: datetime.date | None = None
-    end_date: datetime.date | None = None
+    engagement_years: StrictInt | None = Field(None, description="Réserve de police : années")
+    start_date: IsoDate | None = None
+    end_date: IsoDate | None = None
     role: str = Field("", max_length=255, description="Mission")
 
 
-class CecBatchIn(Schema):
+class CecBatchIn(BodySchema):
     declarations: list[CecIn] = Field(min_length=1, max_length=MAX_DECLARATIONS)
 
 
@@ -154,15 +153,17 @@ class CecResult(Schema):
     errors: list[FieldError] = []
 
 
-class AgentIn(Schema):
+class AgentIn(BodySchema):
     nir: str
     birth_name: str
-    year: int
-    months: int = Field(description="Mois de service dans l'année (1 à 12)")
-    low_qualified: bool = Field(False, description="Catégorie C sans qualification de niveau 3")
+    year: StrictInt
+    months: StrictInt = Field(description="Mois de service dans l'année (1 à 12)")
+    low_qualified: StrictBool = Field(
+        False, description="Catégorie C sans qualification de niveau 3"
+    )
 
 
-class AgentBatchIn(Schema):
+class AgentBatchIn(BodySchema):
     declarations: list[AgentIn] = Field(min_length=1, max_length=MAX_DECLARATIONS)
 
 

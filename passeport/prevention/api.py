@@ -29,7 +29,6 @@ from passeport.organisations.models import Organisation
 from .api_schemas import (
     FIELDS,
     MAX_BATCH,
-    MAX_TRAINEES,
     BatchIn,
     BatchOut,
     DeclarationIn,
@@ -69,12 +68,6 @@ def _role(organisation: Organisation, asked: str | None) -> str:
 def _declare_one(request, payload: DeclarationIn, request_id: str) -> dict:
     organisation = _organisation(request)
     role = _role(organisation, payload.role)
-    if not 1 <= len(payload.trainees) <= MAX_TRAINEES:
-        raise HttpError(
-            422,
-            f"La déclaration « {payload.declaration_id} » doit compter de 1 à {MAX_TRAINEES} "
-            f"stagiaires ({len(payload.trainees)} reçus).",
-        )
     try:
         declarer = Declarer(
             payload.kind,
@@ -177,21 +170,24 @@ DESCRIPTION_COMMON = (
 
 @router.post(
     "/declarations",
-    response={200: DeclarationOut, 403: Error, 409: Error, 422: Error},
+    response={200: DeclarationOut, 403: Error, 409: Error, 422: DeclarationOut | Error},
     url_name="prevention_declare",
     summary="Déclarer une formation (ADF ou JDR) et ses stagiaires",
     description=(
         "Une déclaration = une formation (`ID_DECLARATION`) et 1 à 500 stagiaires. Des "
         "stagiaires peuvent être ajoutés plus tard à une déclaration existante avec le même "
-        "`declaration_id` et la même formation.\n\n" + DESCRIPTION_COMMON
+        "`declaration_id` et la même formation.\n\n**422** quand aucun stagiaire n'est "
+        "déclaré (tous rejetés : le corps de la réponse dit pourquoi, stagiaire par "
+        "stagiaire ; aucune déclaration n'est créée).\n\n" + DESCRIPTION_COMMON
     ),
 )
 def declare(request, payload: DeclarationIn):
-    return _idempotent(
-        request,
-        payload.dict(),
-        lambda: (200, _declare_one(request, payload, _request_id(request))),
-    )
+    def answer():
+        result = _declare_one(request, payload, _request_id(request))
+        nothing_declared = result["id"] is None
+        return (422 if nothing_declared else 200), result
+
+    return _idempotent(request, payload.dict(), answer)
 
 
 @router.post(
@@ -205,12 +201,6 @@ def declare(request, payload: DeclarationIn):
     ),
 )
 def declare_batch(request, payload: BatchIn):
-    if not 1 <= len(payload.declarations) <= MAX_BATCH:
-        raise HttpError(
-            422,
-            f"Un lot compte de 1 à {MAX_BATCH} déclarations ({len(payload.declarations)} reçues).",
-        )
-
     def answer():
         request_id = _request_id(request)
         results = [_declare_one(request, one, request_id) for one in payload.declarations]

@@ -8,6 +8,8 @@ import uuid
 
 from ninja import Field, Schema
 
+from passeport.api.types import BodySchema, StrictBool
+
 from .enums import DeclarantRole, DeclarationKind
 from .lines import COLUMNS
 
@@ -55,7 +57,7 @@ class Error(Schema):
     detail: str
 
 
-class TrainingIn(Schema):
+class TrainingIn(BodySchema):
     title: str = Field("", description="NOM_FORMATION")
     start_date: str | None = Field(None, description="DATE_DEBUT_FORMATION. " + DATE_HELP)
     end_date: str | None = Field(None, description="DATE_FIN_FORMATION. " + DATE_HELP)
@@ -66,7 +68,7 @@ class TrainingIn(Schema):
     trainer_qualifications: list[str] = Field(
         default_factory=list, description="QUALIFICATION_FORMATEUR (valeurs officielles)"
     )
-    certifying: bool | None = Field(None, description="FORMATION_CERTIFIANTE")
+    certifying: StrictBool | None = Field(None, description="FORMATION_CERTIFIANTE")
     certification_code: str = Field("", description="CERTIFICATION_VISEE : code RS ou RNCP")
     formacodes: list[str] = Field(
         default_factory=list, description="DOMAINE_FORMATION : 1 à 5 Formacodes (non certifiante)"
@@ -76,19 +78,19 @@ class TrainingIn(Schema):
     )
 
 
-class JdrIn(Schema):
+class JdrIn(BodySchema):
     type: str = Field("", description="TYPE_JDR : DIPLOME, TITRE, HABILITATION, CERTIFICAT")
     name: str = Field("", description="NOM_JDR")
     option_speciality: str = Field("", description="NOM_OPTION_SPECIALITE")
     award_mode: str = Field("", description="MODE_OBTENTION : PAR_ADMISSION, PAR_SCORING")
-    training_present: bool | None = Field(None, description="PRESENCE_FORMATION")
+    training_present: StrictBool | None = Field(None, description="PRESENCE_FORMATION")
 
 
-class TraineeIn(Schema):
+class TraineeIn(BodySchema):
     partner_unique_id: str = Field(description="ID_UNIQUE_PARTENAIRE, unique à jamais")
     nir: str = Field(description="NIR sur 13 caractères, sans la clé")
     birth_name: str = Field(description="NOM_TITULAIRE : nom de naissance (30 caractères)")
-    employer_present: bool | None = Field(
+    employer_present: StrictBool | None = Field(
         None, description="PRESENCE_EMPLOYEUR ; par défaut : vrai si `employer_siret` est donné"
     )
     employer_siret: str = Field("", description="SIRET_EMPLOYEUR")
@@ -130,7 +132,7 @@ EXAMPLE = {
 }
 
 
-class DeclarationIn(Schema):
+class DeclarationIn(BodySchema):
     kind: DeclarationKind = Field(description="ADF (attestation) ou JDR (justificatif)")
     role: DeclarantRole | None = Field(
         None,
@@ -141,7 +143,9 @@ class DeclarationIn(Schema):
     reference: str = Field(description="REFERENCE_DECLARATION")
     training: TrainingIn = Field(default_factory=TrainingIn)
     jdr: JdrIn | None = Field(None, description="Bloc du justificatif, pour un JDR")
-    trainees: list[TraineeIn] = Field(description="1 à 500 stagiaires")
+    trainees: list[TraineeIn] = Field(
+        min_length=1, max_length=MAX_TRAINEES, description=f"1 à {MAX_TRAINEES} stagiaires"
+    )
 
     model_config = {"json_schema_extra": {"examples": [EXAMPLE]}}
 
@@ -175,8 +179,10 @@ class DeclarationOut(Schema):
     trainees: list[TraineeOut]
 
 
-class BatchIn(Schema):
-    declarations: list[DeclarationIn] = Field(description=f"1 à {MAX_BATCH} déclarations")
+class BatchIn(BodySchema):
+    declarations: list[DeclarationIn] = Field(
+        min_length=1, max_length=MAX_BATCH, description=f"1 à {MAX_BATCH} déclarations"
+    )
 
     model_config = {"json_schema_extra": {"examples": [{"declarations": [EXAMPLE]}]}}
 

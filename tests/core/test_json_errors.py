@@ -21,6 +21,8 @@ def debug(request, settings):
         "/credentials/inconnu",
         "/credentials/status/3f0c2a9e-0d7c-4a43-8c8c-6a1b1f2b9a10",
         "/api/inconnu",
+        # a path parameter the route does not admit (a fuzzer's bytes, not a UUID)
+        "/api/v1/accrochage/%3E%C2%86",
     ],
 )
 def test_not_found_is_json(debug, path):
@@ -31,6 +33,8 @@ def test_not_found_is_json(debug, path):
     assert body["error"] == "not_found"
     assert body["error_description"] and "Traceback" not in response.content.decode()
     assert "No StatusList" not in body["error_description"]
+    if path.startswith("/api/"):
+        assert body["detail"] == body["error_description"]  # as the API documents its errors
 
 
 def test_a_views_own_404_message_is_kept(debug):

@@ -65,8 +65,8 @@ def test_simulation_ceiling_and_low_qualified(client):
         ({"year": 2018, "hours": 400}, "year", "Valeur trop petite : au moins 2019."),
         ({"year": 2025, "hours": "beaucoup"}, "hours", "Nombre décimal attendu"),
         ({"year": 2025, "hours": -1}, "hours", "Valeur trop petite"),
-        ({"year": 2025, "hours": 400, "reference_hours": 0}, "reference_hours", "plus de 0"),
-        ({"year": 2025, "hours": 400, "balance": "12.345"}, "balance", "2 chiffres après"),
+        ({"year": 2025, "hours": 400, "reference_hours": 0}, "reference_hours", "au moins 1"),
+        ({"year": 2025, "hours": 400, "balance": "-0.01"}, "balance", "au moins 0"),
         ({"year": 2025, "hours": 400, "low_qualified": "peut-être"}, "low_qualified", "Booléen"),
     ],
 )
@@ -172,3 +172,13 @@ def test_agents_declarations_by_api(client):
         ).status_code
         == 403
     )
+
+
+@pytest.mark.django_db
+def test_simulation_rounds_to_the_cent(client):
+    """More than two decimals is rounded half up, as the document says (it was refused,
+    which no caller could know from the document)."""
+    answer = client.get(
+        "/api/v1/cpf/simulation", {"year": 2025, "hours": "803.505", "balance": "12.345"}
+    ).json()
+    assert (answer["hours"], answer["balance"]) == ("803.51", "12.35")

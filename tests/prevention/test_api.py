@@ -176,3 +176,44 @@ def test_openapi_documents_the_endpoints(client):
     assert "/api/v1/prevention/declarations" in schema["paths"]
     assert "/api/v1/prevention/declarations/batch" in schema["paths"]
     assert schema["components"]["schemas"]["DeclarationIn"]["examples"]
+
+
+def test_nothing_declared_is_422_with_each_trainee_s_reasons(
+    client, referentials, provider, persons
+):
+    """A declaration whose trainees are all rejected creates nothing: 422, not a 200 with
+    `"id": null`; the body still says why, trainee by trainee."""
+    auth = token(provider)
+    payload = body(persons[:1], trainees=[trainee(persons[0], nir="1850775123456")])
+    response = post(client, auth, payload)
+    assert response.status_code == 422
+    data = response.json()
+    assert data["id"] is None and data["rejected"] == 1 and data["accepted"] == 0
+    assert data["trainees"][0]["errors"]
+
+
+@pytest.mark.parametrize(
+    ("url", "payload"),
+    [
+        (URL, "no trainees"),
+        (URL + "/batch", {"declarations": []}),
+    ],
+)
+def test_empty_lists_are_refused_by_the_schema(
+    client, referentials, provider, persons, url, payload
+):
+    auth = token(provider)
+    if payload == "no trainees":
+        payload = body(persons, trainees=[])
+    response = post(client, auth, payload, url=url)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"].startswith("Pas assez d'éléments")
+
+
+def test_a_boolean_is_a_boolean(client, referentials, provider, persons):
+    """pydantic's lax mode read 0 as false: the document says boolean, so does the API."""
+    auth = token(provider)
+    payload = body(persons, trainees=[trainee(persons[0], employer_present=0)])
+    response = post(client, auth, payload)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "Booléen attendu (true ou false)."

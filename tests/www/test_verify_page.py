@@ -149,6 +149,15 @@ def test_the_api_answers_the_same_verdicts(client, sealed, certification, holder
     assert data["valid"] is False
     assert any(c["code"] == "status" and not c["ok"] for c in data["checks"])
     response = client.post("/api/v1/verify", {}, content_type="application/json")
-    assert response.status_code == 400 and "Déposez" in response.json()["detail"]
+    assert response.status_code == 400 and "un seul des champs" in response.json()["detail"]
+    # One item, well given, that is not what it claims: a verdict, refused with the reason.
+    response = client.post(
+        "/api/v1/verify/pdf", {"file": SimpleUploadedFile("x.png", b"\x89PNG\r\n")}
+    )
+    assert response.status_code == 200
+    assert response.json()["valid"] is False
+    assert response.json()["checks"][0]["detail"] == "Ce fichier n'est pas un PDF."
+    response = client.post("/api/v1/verify", {"open_badge": "{"}, content_type="application/json")
+    assert response.status_code == 200 and "JSON valide" in response.json()["checks"][0]["detail"]
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/verify" in schema["paths"] and "/api/v1/verify/pdf" in schema["paths"]
