@@ -200,9 +200,10 @@ def test_correct_the_training_block_through_the_form(client, provider, provider_
     data["transferable_skills"] = "H2909"
     response = client.post(url(provider, "correct", declaration.public_id), data)
     assert response.status_code == 400
-    assert "COMPETENCE_TRANSFERABLE attend de 3 à 10 codes ROME" in html_lib.unescape(
-        response.content.decode()
-    )
+    page = html_lib.unescape(response.content.decode())
+    # The form names its field, not the file's column.
+    assert "« Compétences transférables (codes ROME) » attend de 3 à 10 codes ROME" in page
+    assert "COMPETENCE_TRANSFERABLE" not in page
 
 
 def test_jdr_training_form_has_the_justificatif_fields(
@@ -428,3 +429,24 @@ def test_an_organisation_that_neither_trains_nor_employs_has_no_declarations(cli
     certifier = OrganisationFactory(certifier=True)
     client.force_login(member(certifier))
     assert client.get(url(certifier, "list")).status_code == 403
+
+
+def test_the_web_form_names_its_fields_not_the_file_columns(
+    client, referentials, provider, provider_user, persons
+):
+    """A rule's message on the declaration form names the field's label: no
+    « COMPETENCE_TRANSFERABLE attend … », no « FORMATION_CERTIFIANTE est obligatoire » on
+    a field marked optional."""
+    from passeport.prevention.enums import DeclarationKind
+    from passeport.www.pro.prevention.forms import DeclarationForm
+    from passeport.www.pro.prevention.messages import in_form_words
+
+    form = DeclarationForm(kind=DeclarationKind.ADF, roles=[DeclarantRole.PROVIDER])
+    assert form.fields["certifying"].required
+    message = in_form_words(
+        "COMPETENCE_TRANSFERABLE attend de 3 à 10 codes ROME (2 reçu(s)).",
+        form,
+        {"COMPETENCE_TRANSFERABLE": "transferable_skills"},
+    )
+    label = form.fields["transferable_skills"].label
+    assert message == f"« {label} » attend de 3 à 10 codes ROME (2 reçu(s))."

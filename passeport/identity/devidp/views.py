@@ -95,7 +95,7 @@ def jwks(request, mode):
 class PickForm(DsfrBaseForm):
     account = forms.ChoiceField(label="Identité de test")
     scenario = forms.ChoiceField(
-        label="Simuler une défaillance (facultatif)",
+        label="Simuler une défaillance",
         choices=list(SCENARIOS.items()),
         required=False,
     )

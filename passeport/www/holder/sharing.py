@@ -31,7 +31,7 @@ class ShareForm(DsfrBaseForm):
         error_messages={"invalid": "Saisissez une date valide, par exemple 23/02/2027."},
     )
     recipient = forms.CharField(
-        label="Destinataire (facultatif)",
+        label="Destinataire",
         required=False,
         max_length=120,
         help_text="Par exemple « Recruteur de la société X » : vous le verrez dans la liste "

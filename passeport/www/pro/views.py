@@ -298,7 +298,7 @@ class AnswerForm(DsfrBaseForm):
 
 class CloseForm(DsfrBaseForm):
     note = forms.CharField(
-        label="Dernier mot au titulaire (facultatif)",
+        label="Dernier mot au titulaire",
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),

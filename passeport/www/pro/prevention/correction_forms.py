@@ -16,6 +16,7 @@ from passeport.prevention.enums import (
 )
 
 from .forms import YES_NO, date_field, reason_field
+from .messages import in_form_words
 
 
 def _codes(value: str) -> list[str]:
@@ -78,7 +79,7 @@ class ColumnsForm(DsfrBaseForm):
         by_column = {column: name for name, column in self.COLUMNS.items() if name in self.fields}
         for error in errors:
             name = by_column.get(error.column)
-            message = error.message if name else f"{error.column} : {error.message}"
+            message = in_form_words(error.message, self, by_column)
             self.add_error(name, message)
 
 

@@ -29,6 +29,7 @@ from passeport.referentials.search import search_rome
 
 from .access import declaring_organisation
 from .forms import MAX_TRAINEE_ROWS, DeclarationForm, TraineeForm, TraineeFormSet
+from .messages import in_form_words
 
 TRAINING_FIELDS = {
     "REFERENCE_DECLARATION": "reference",
@@ -231,11 +232,13 @@ def _declare(request, organisation, kind, form, trainees):
         for result, (_index, sub) in zip(results, filled, strict=True):
             for error in result.errors:
                 if error.column in TRAINEE_FIELDS:
-                    sub.add_error(TRAINEE_FIELDS[error.column], error.message)
+                    message = in_form_words(error.message, sub, TRAINEE_FIELDS)
+                    sub.add_error(TRAINEE_FIELDS[error.column], message)
                 elif (error.column, error.message) not in seen:
                     seen.add((error.column, error.message))
                     field = TRAINING_FIELDS.get(error.column)
-                    form.add_error(field if field in form.fields else None, error.message)
+                    message = in_form_words(error.message, form, TRAINING_FIELDS)
+                    form.add_error(field if field in form.fields else None, message)
         return None
     return next((r.declaration for r in results if r.declaration is not None), None) or (
         Declaration.objects.filter(

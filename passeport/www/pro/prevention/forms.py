@@ -131,7 +131,9 @@ class DeclarationForm(DsfrBaseForm):
         if kind == DeclarationKind.ADF:
             for name in JDR_FIELDS:
                 del self.fields[name]
-            for name in ("title", "start_date", "end_date"):
+            # What the rules require of an ADF's training block, the form says is required
+            # (it once said « Optionnel » and then refused « FORMATION_CERTIFIANTE »).
+            for name in ("title", "start_date", "end_date", "certifying"):
                 self.fields[name].required = True
 
 
