@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from passeport.cpf import ledger
 from passeport.cpf.enums import MovementKind, MovementSource, Part
+from passeport.cpf.rules import euros
 from passeport.journal.actors import Actor
 
 from .enums import LineStatus, TargetDimension
@@ -38,6 +39,10 @@ class HolderCredit:
         if self.ends_on is not None and day > self.ends_on:
             return False
         return matches_restrictions(self.restrictions, training)
+
+    @property
+    def euros(self) -> str:
+        return euros(self.amount_cents)
 
     def description(self) -> str:
         labels = dict(TargetDimension.choices)
