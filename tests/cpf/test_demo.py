@@ -41,4 +41,4 @@ def test_demo_holders_have_several_years_of_rights():
     # The annual run again over the demo: nothing changes.
     assert annual.compute_rights(2024).outcomes["adjusted"] == 0
     kinds = {o.pk for o in demo_organisations()}
-    assert any(o.is_civic_body for o in demo_organisations()) and len(kinds) == 5
+    assert any(o.is_civic_body for o in demo_organisations()) and len(kinds) == 6

@@ -3,7 +3,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from passeport.cpf import ledger
+from passeport.cpf import history, ledger
 from passeport.cpf.enums import MovementKind
 from passeport.funding import credits, order_files, statements
 from passeport.funding.enums import Channel, ConventionStatus, CreditKind, LineStatus, OrderStatus
@@ -182,6 +182,8 @@ def test_restricted_credit_pays_only_eligible_trainings_then_returns(funder):
     balances = ledger.balances(account)
     assert balances.funder == 50_000
     assert ledger.verify_account(account) == []
+    lines = history.rights_of(person, later).lines
+    assert any(line.title == "Abondement non utilisé rendu au financeur" for line in lines)
     returned = CreditLine.objects.get(order=restricted)
     assert returned.status == LineStatus.RETURNED and returned.returned_cents == 70_000
 
