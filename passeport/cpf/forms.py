@@ -8,6 +8,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from dsfr.forms import DsfrBaseForm
 
+from passeport.core.forms import UPLOAD_TEMPLATE
 from passeport.organisations.models import Organisation
 
 from . import rules
@@ -127,6 +128,7 @@ class AgentDeclareForm(PersonFields):
 
 class UploadForm(DsfrBaseForm):
     file = forms.FileField(
+        template_name=UPLOAD_TEMPLATE,
         label="Fichier CSV",
         help_text=f"Séparateur « ; », UTF-8, {MAX_BYTES // (1024 * 1024)} Mo au plus.",
         validators=[FileExtensionValidator(["csv", "txt"])],

@@ -37,6 +37,12 @@ class Verdict:
     def ok(self) -> bool:
         return bool(self.checks) and all(check.ok for check in self.checks)
 
+    @property
+    def disclosed_labels(self) -> list[str]:
+        from .display import label
+
+        return [label(name) for name in self.disclosed]
+
     def add(self, code: str, label: str, ok: bool, detail: str = "") -> bool:
         self.checks.append(Check(code, label, ok, detail))
         return ok

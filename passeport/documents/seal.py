@@ -234,6 +234,9 @@ class SealCheck:
     signed: bool = False
     intact: bool = False  # the signed bytes are unchanged
     trusted: bool = False  # signed by a seal certificate this service trusts
+    # The signing certificate is one of ours, whatever became of the content: an altered
+    # document is "modified after sealing by Passeport", not "sealed by someone else".
+    ours: bool = False
     whole_file: bool = False  # nothing was added after the seal
     signer: str = ""
     fingerprint: str = ""
@@ -276,5 +279,6 @@ def check_seal(pdf: bytes, seal: Seal | None = None) -> SealCheck:
         result.fingerprint = ":".join(
             f"{b:02X}" for b in hashlib.sha256(status.signing_cert.dump()).digest()
         )
+        result.ours = status.signing_cert.dump() in {cert.dump() for cert in trusted}
     result.signed_at = getattr(status, "signer_reported_dt", None)
     return result

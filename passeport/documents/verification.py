@@ -191,19 +191,19 @@ def verify_pdf(pdf: bytes, *, today: datetime.date | None = None):
     if result.error:
         verdict.add("integrity", "Non modifié", False, result.error)
         return verdict, None
-    if not result.trusted:
-        verdict.add(
-            "issuer",
-            "Émis par Passeport",
-            False,
-            f"Signé par « {result.signer} », qui n'est pas le cachet de Passeport.",
-        )
-    else:
+    if result.trusted or result.ours:
         verdict.add(
             "issuer",
             "Émis par Passeport",
             True,
             f"Cachet « {result.signer} », certificat d'empreinte SHA-256 {result.fingerprint}.",
+        )
+    else:
+        verdict.add(
+            "issuer",
+            "Émis par Passeport",
+            False,
+            f"Scellé par « {result.signer} », qui n'est pas le cachet de Passeport.",
         )
     verdict.key_id = result.fingerprint
     if not result.intact:
@@ -211,7 +211,8 @@ def verify_pdf(pdf: bytes, *, today: datetime.date | None = None):
             "integrity",
             "Non modifié",
             False,
-            "Le contenu ne correspond plus à la signature : le fichier a été modifié.",
+            f"Le document a été modifié après son scellement par « {result.signer} » : son "
+            "contenu ne correspond plus à la signature.",
         )
         return verdict, None
     if not result.whole_file:

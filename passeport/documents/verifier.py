@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from passeport.credentials import display
 from passeport.credentials import verification as credentials
 from passeport.credentials.verdict import Verdict
 from passeport.journal.actors import Actor, ActorKind
@@ -89,39 +90,5 @@ def verify_document_id(document: GeneratedDocument) -> Verdict:
     return verdict
 
 
-LABELS = {
-    "document": "Identifiant du document",
-    "type": "Type",
-    "titre": "Titre",
-    "emis_le": "Émis le",
-    "titulaire": "Titulaire",
-    "destinataire": "Destinataire",
-    "expire_le": "Expire le",
-    "entrees": "Entrées",
-    "entrees_garanties": "Entrées garanties",
-}
-
-
-def claim_rows(claims: dict, prefix: str = "") -> list[tuple[str, str]]:
-    """The claims as (label, text) rows for a table: nested objects flattened."""
-    rows = []
-    for key, value in claims.items():
-        label = f"{prefix}{LABELS.get(key, key)}"
-        if isinstance(value, dict):
-            rows.extend(claim_rows(value, f"{label} › "))
-        elif isinstance(value, list):
-            parts = []
-            for item in value:
-                if isinstance(item, dict) and "titre" in item:
-                    assurance = "garantie" if item.get("garantie") else "déclarée"
-                    parts.append(f"{item['titre']} ({assurance})")
-                elif isinstance(item, dict):
-                    parts.append(", ".join(f"{k} : {v}" for k, v in item.items()))
-                else:
-                    parts.append(str(item))
-            rows.append((label, " ; ".join(parts)))
-        elif isinstance(value, bool):
-            rows.append((label, "oui" if value else "non"))
-        else:
-            rows.append((label, "" if value is None else str(value)))
-    return rows
+# The rows a page shows: one home for the words of every claim.
+claim_rows = display.claim_rows

@@ -362,6 +362,28 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day.replace(year=year, month=month + 1, day=min(day.day, last))
 
 
+def effective_validity_end(
+    kind: TrainingKind | None,
+    valid_from: datetime.date | None,
+    declared_until: datetime.date | None,
+) -> datetime.date | None:
+    """The end of validity a passport entry gets: the declared one, else the kind's
+    renewal period. Stored on the record when it is created; recomputed the same way
+    for a declaration line's pages, so that every page shows the same end."""
+    if declared_until is not None:
+        return declared_until
+    return validity_end(kind, valid_from)
+
+
+def line_validity(declaration, line, today: datetime.date):
+    """A declaration line's validity, as its passport entry has it."""
+    from passeport.records.validity import validity
+
+    kind = classify(declaration.display_title, certification_code=declaration.certification_code)
+    end = effective_validity_end(kind, line.valid_from, line.valid_until)
+    return validity(line.valid_from, end, today)
+
+
 def validity_end(kind: TrainingKind | None, valid_from: datetime.date) -> datetime.date | None:
     """The end of validity given by the kind's renewal period, or None (no period, or
     an unknown kind). Only used when the declarant gave no end of validity."""

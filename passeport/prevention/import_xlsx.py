@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from xml.etree.ElementTree import ParseError
 
+from defusedxml import DefusedXmlException
 from lxml import etree
 from lxml.etree import XMLSyntaxError
 
@@ -116,6 +117,10 @@ def rows(
             ) from error
         except (XMLSyntaxError, ParseError) as error:
             raise Unreadable(_xml_message(error)) from error
+        except DefusedXmlException as error:
+            # openpyxl parses through defusedxml when it is installed (Wagtail brings it):
+            # a DOCTYPE with entities is refused there, as a ValueError.
+            raise Unreadable(ENTITIES) from error
         except KeyError as error:
             raise Unreadable(
                 f"Le classeur XLSX est incomplet : une de ses parties manque{_part(error)}. "

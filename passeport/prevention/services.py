@@ -335,9 +335,7 @@ class Declarer:
         values with it too): validity end from the catalogue when none is declared."""
         training = line.training
         kind = self._catalogue_kind(training)
-        valid_until = line.valid_until
-        if valid_until is None and kind is not None:
-            valid_until = catalogue.validity_end(kind, line.valid_from)
+        valid_until = catalogue.effective_validity_end(kind, line.valid_from, line.valid_until)
         reference = provenance.reference
         if self.channel in (Channel.FILE, Channel.COMMAND):
             reference = f"{reference}, ligne {number}"

@@ -249,14 +249,7 @@ def entry_for(record: Record, today: datetime.date) -> Entry:
 
 
 def validity_label(record: PreventionTraining, today: datetime.date) -> str:
-    state = record.validity_on(today)
-    until = record.valid_until.strftime("%d/%m/%Y") if record.valid_until else ""
-    return {
-        "valid": f"Valide jusqu'au {until}",
-        "expiring": f"Expire bientôt : le {until}",
-        "expired": f"Expirée depuis le {until}",
-        "permanent": "Valide sans date de fin",
-    }[state]
+    return record.validity(today).label
 
 
 @dataclass(frozen=True)

@@ -52,3 +52,21 @@ def test_operation_ids_are_unique():
         for operation in methods.values()
     ]
     assert len(ids) == len(set(ids))
+
+
+def _refuse_duplicates(pairs):
+    keys = [key for key, _ in pairs]
+    duplicated = {key for key in keys if keys.count(key) > 1}
+    assert not duplicated, f"clés en double dans le document OpenAPI : {duplicated}"
+    return dict(pairs)
+
+
+@pytest.mark.django_db
+def test_served_document_has_no_duplicated_key(client):
+    """A response given both by `response={200: …}` and by `openapi_extra` once appeared
+    twice ("200" as an int and as a string) and Swagger UI refused the whole document."""
+    import json
+
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    json.loads(response.content, object_pairs_hook=_refuse_duplicates)

@@ -2,6 +2,10 @@
 browser) against pytest-django's live server, with axe-core (bundled by
 axe-playwright-python) checking accessibility.
 
+Every context records the page's Content-Security-Policy violations (the
+`securitypolicyviolation` event, what the console reports), and the `axe` check fails on any:
+no page may break our own policy.
+
 Skipped, with the reason, where /usr/bin/chromium is absent."""
 
 import os
@@ -32,6 +36,39 @@ def pytest_collection_modifyitems(items):
                 )
 
 
+# Runs in every frame before the page's own scripts.
+CSP_RECORDER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(
+    `${event.effectiveDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`
+  );
+});
+"""
+
+
+def csp_violations(page) -> list[str]:
+    return page.evaluate("window.__cspViolations || []")
+
+
+class RecordingBrowser:
+    """Chromium whose every new context records CSP violations."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.add_init_script(CSP_RECORDER)
+        return context
+
+    def new_page(self, **options):
+        return self.new_context(**options).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -43,7 +80,7 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
-        yield browser
+        yield RecordingBrowser(browser)
         browser.close()
 
 
@@ -84,6 +121,7 @@ def axe():
         if SCREENSHOTS:
             Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=f"{SCREENSHOTS}/{name}.png")
+        assert csp_violations(page) == [], f"{name} : violations de la CSP"
         results = instance.run(page)
         assert results.violations_count == 0, f"{name} :\n{results.generate_report()}"
 

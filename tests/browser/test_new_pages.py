@@ -9,6 +9,7 @@ from django.utils import timezone
 from passeport.consent.models import ConsentScope
 from passeport.consent.services import set_prevention_consent
 from passeport.documents import services as documents
+from passeport.documents.models import DocumentKind
 from passeport.journal.actors import Actor
 from passeport.organisations.enums import MembershipRole
 from passeport.organisations.models import Membership
@@ -144,4 +145,57 @@ def test_public_pages_are_accessible(browser, live_server, axe, holder):
         "partage": f"/partage/{token}/",
     }
     check(page, live_server, axe, pages)
+    context.close()
+
+
+def test_share_link_copy_button(logged_in, live_server, holder):
+    path = holder_pages(holder)["partage-detail"]
+    page = logged_in(holder)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.goto(live_server.url + path)
+    button = page.get_by_role("button", name="Copier le lien")
+    button.click()
+    page.get_by_text("Lien copié dans le presse-papiers.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#lien-a-copier").input_value()
+    assert "/partage/" in copied or copied.startswith("http")
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_verification_details_fit_the_page(browser, live_server, axe, holder, width):
+    """The verdict's details (a 95-character certificate fingerprint) wrap in their column:
+    no horizontal scrolling of the page on a phone, nor of the table on a desktop."""
+    import concurrent.futures
+
+    from django.db import connection
+
+    records = publish_all(holder)
+
+    def seal():
+        # Out of Playwright's event loop (pyHanko runs its own), on its own connection.
+        try:
+            return documents.request_document(
+                holder.person,
+                kind=DocumentKind.CV,
+                records=records[:3],
+                title="Mon CV",
+                actor=Actor.for_user(holder),
+            )
+        finally:
+            connection.close()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        document = pool.submit(seal).result()
+    document.refresh_from_db()
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/verifier/{document.public_id}")
+    page.get_by_text("Vérifications, une par une").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    overflowing = page.evaluate(
+        "[...document.querySelectorAll('#resultat .fr-table')]"
+        ".filter((w) => w.querySelector('table').scrollWidth > w.clientWidth + 1).length"
+    )
+    assert overflowing == 0
+    axe(page, f"verifier-document-{width}")
     context.close()

@@ -40,5 +40,9 @@ def test_demo_holders_have_several_years_of_rights():
     assert verify_journal().intact
     # The annual run again over the demo: nothing changes.
     assert annual.compute_rights(2024).outcomes["adjusted"] == 0
-    kinds = {o.pk for o in demo_organisations()}
-    assert any(o.is_civic_body for o in demo_organisations()) and len(kinds) == 6
+    # The professional demo accounts reach the CPF's own organisations: a civic body and a
+    # public employer, each distinct from the employer, provider and certifier.
+    organisations = demo_organisations()
+    assert len({o.pk for o in organisations}) == len(organisations)
+    assert any(o.is_civic_body for o in organisations)
+    assert any(o.is_public_employer for o in organisations)

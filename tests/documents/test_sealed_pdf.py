@@ -127,7 +127,22 @@ def test_the_seal_validates_and_one_changed_byte_breaks_it():
     tampered = bytearray(sealed)
     tampered[len(tampered) // 3] ^= 0x01
     result = check_seal(bytes(tampered))
-    assert not result.ok and not result.intact
+    assert not result.ok and not result.intact and result.ours
+
+
+def test_one_changed_byte_is_said_to_be_an_alteration_after_sealing_by_us():
+    """A genuine document with one byte changed was once said to be "signed by a seal that
+    is not Passeport's": it is Passeport's seal, and the document was altered after."""
+    sealed = seal_pdf(_render(), reason="test")
+    tampered = bytearray(sealed)
+    tampered[len(tampered) // 3] ^= 0x01
+    verdict, document = verify_pdf(bytes(tampered))
+    checks = {check.code: check for check in verdict.checks}
+    assert document is None and not verdict.ok
+    assert checks["issuer"].ok
+    detail = checks["integrity"].detail
+    assert "modifié après son scellement" in detail and "Passeport" in detail
+    assert "n'est pas le cachet" not in detail
 
 
 def test_a_foreign_seal_is_not_trusted():
@@ -136,7 +151,7 @@ def test_a_foreign_seal_is_not_trusted():
     key = ec.generate_private_key(ec.SECP256R1())
     foreign = Seal(generate_certificate(key), key, ())
     result = check_seal(seal_pdf(_render(), reason="faux", seal=foreign))
-    assert result.intact and not result.trusted and not result.ok
+    assert result.intact and not result.trusted and not result.ok and not result.ours
 
 
 def test_content_added_after_the_seal_is_detected():

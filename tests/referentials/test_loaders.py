@@ -93,6 +93,29 @@ def test_official_export_successor_chains(official_export):
     assert resolve_active("RNCP509") == cap
 
 
+def test_successor_found_from_the_next_fiche_row(tmp_path, empty_referentials):
+    """RNCP4049's own row is missing from this copy of the export: RNCP22094's row, which
+    names RNCP4049 as its Ancienne_Certification, keeps the chain whole."""
+    import shutil
+
+    copy = tmp_path / "export"
+    shutil.copytree(OFFICIAL_EXPORT, copy)
+    (table,) = copy.glob("*Ancienne_Nouvelle_Certification*.csv")
+    lines = table.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith('"RNCP4049";')]
+    assert len(kept) == len(lines) - 1
+    table.write_text("".join(kept), encoding="utf-8-sig")
+    load_source("rncp", copy, progress=False)
+    chain = Fiche.objects.get(code="RNCP1197").successor_chain()
+    assert [fiche.code for fiche in chain] == [
+        "RNCP1197",
+        "RNCP4049",
+        "RNCP22094",
+        "RNCP28155",
+        "RNCP30271",
+    ]
+
+
 def test_successor_cycles_stop(empty_referentials):
     first = Fiche.objects.create(code="RNCP1", kind=FicheKind.RNCP, title="Un")
     second = Fiche.objects.create(code="RNCP2", kind=FicheKind.RNCP, title="Deux", successor=first)

@@ -21,7 +21,7 @@ from django.utils import timezone
 from passeport.journal.actors import Actor, ActorKind
 from passeport.journal.services import log_person_data_read
 
-from .. import claims, keys, statuslists, verification
+from .. import claims, display, keys, statuslists, verification
 from ..models import Issuance, PresentationRequest, PresentationRequester, PresentationStatus
 from ..verdict import Verdict
 from . import identity, requests
@@ -191,7 +191,10 @@ def _result(request: PresentationRequest, verdict: Verdict) -> dict:
     return {
         "valid": verdict.ok,
         "checks": [check.as_dict() for check in verdict.checks],
-        "claims": [[claims.CLAIM_LABELS[name], verdict.claims[name]] for name in asked],
+        "claims": [
+            [claims.CLAIM_LABELS[name], display.value_text(name, verdict.claims[name])]
+            for name in asked
+        ],
         "not_disclosed": [
             claims.CLAIM_LABELS[name] for name in request.claims if name not in verdict.claims
         ],

@@ -217,7 +217,7 @@ ACCUSE_DESCRIPTION = (
 
 @router.get(
     "/{uuid:submission_id}/accuse.xml",
-    response={200: None, 403: Error, 404: Error, 409: Error},
+    response={403: Error, 404: Error, 409: Error},
     url_name="accrochage_accuse_xml",
     operation_id="passeport_api_accrochage_accuse_xml",
     summary="Accusé de traitement (XML)",
@@ -237,7 +237,7 @@ def accuse_xml(request, submission_id: uuid.UUID):
 
 @router.get(
     "/{uuid:submission_id}/accuse.json",
-    response={200: None, 403: Error, 404: Error, 409: Error},
+    response={403: Error, 404: Error, 409: Error},
     url_name="accrochage_accuse_json",
     operation_id="passeport_api_accrochage_accuse_json",
     summary="Accusé de traitement (JSON)",

@@ -4,16 +4,10 @@ from django.db import models
 from django.db.models import F, Q
 
 from ..enums import PreventionDeclarationKind
+from ..validity import EXPIRING_SOON_DAYS, Validity, ValidityState, validity
 from .base import Record
 
-EXPIRING_SOON_DAYS = 90
-
-
-class ValidityState(models.TextChoices):
-    VALID = "valid", "Valide"
-    EXPIRING = "expiring", "Expire bientôt"
-    EXPIRED = "expired", "Expirée"
-    PERMANENT = "permanent", "Sans date de fin"
+__all__ = ["EXPIRING_SOON_DAYS", "PreventionTraining", "ValidityState"]
 
 
 class PreventionTraining(Record):
@@ -87,11 +81,8 @@ class PreventionTraining(Record):
     def period_start(self) -> datetime.date | None:
         return self.start_date or self.valid_from
 
+    def validity(self, day: datetime.date) -> Validity:
+        return validity(self.valid_from, self.valid_until, day)
+
     def validity_on(self, day: datetime.date) -> str:
-        if self.valid_until is None:
-            return ValidityState.PERMANENT
-        if self.valid_until < day:
-            return ValidityState.EXPIRED
-        if (self.valid_until - day).days <= EXPIRING_SOON_DAYS:
-            return ValidityState.EXPIRING
-        return ValidityState.VALID
+        return self.validity(day).state

@@ -309,11 +309,18 @@ class _OfficialLayout:
 
     @classmethod
     def fiches(cls, tables, ctx):
+        # Both columns say who follows whom: a fiche's own row names its successor
+        # (Nouvelle_Certification), and its successor's row names it back
+        # (Ancienne_Certification). Reading both keeps a chain whole when one fiche's own
+        # row is missing from an export.
         successors = {}
         required = ("Numero_Fiche", "Nouvelle_Certification")
         for row in cls._read(tables["successors"], ctx, required):
             code = row["Numero_Fiche"].strip().upper()
             successors.setdefault(code, set()).add(row["Nouvelle_Certification"])
+            previous = (row.get("Ancienne_Certification") or "").strip().upper()
+            if previous:
+                successors.setdefault(previous, set()).add(code)
         fiches = {}
         required = (
             "Numero_Fiche",

@@ -1,11 +1,13 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from passeport.core.forms import UPLOAD_TEMPLATE
 from passeport.ingest.accrochage.services import max_bytes
 
 
 class AccrochageUploadForm(DsfrBaseForm):
     file = forms.FileField(
+        template_name=UPLOAD_TEMPLATE,
         label="Fichier d'accrochage (XML)",
         help_text=(
             "Fichier XML conforme au schéma de la Caisse des Dépôts (v1.1.2, ajouts 1.1.5 "

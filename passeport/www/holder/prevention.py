@@ -226,6 +226,11 @@ def declaration_line(request, line_id):
             "declaration": line.declaration,
             "versions": versions,
             "current": current,
+            "validity": (
+                current.validity(today)
+                if current is not None
+                else catalogue.line_validity(line.declaration, line, today)
+            ),
             "entry": entry_for(current, today) if current is not None else None,
             "by_employer": line.declaration.declarant_role == DeclarantRole.EMPLOYER,
             "review_status": status,

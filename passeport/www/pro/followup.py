@@ -40,7 +40,6 @@ from passeport.organisations.models import Organisation
 from passeport.people.matching import MatchError, match_by_nir
 from passeport.people.models import Person
 from passeport.prevention import catalogue
-from passeport.records.models.prevention import ValidityState
 
 PAGE_SIZE = 50
 
@@ -413,10 +412,8 @@ def employee(request, public_id, person_id):
                 {
                     "record": training,
                     "kind": catalogue.by_code(training.training_kind),
-                    "entry": {
-                        "validity": (state := training.validity_on(today)),
-                        "validity_label": ValidityState(state).label,
-                    },
+                    "validity": (validity := training.validity(today)),
+                    "entry": {"validity": validity.state, "validity_label": validity.label},
                 }
             )
         _journal_reads(request, organisation, [person], "Formations de prévention d'un salarié")

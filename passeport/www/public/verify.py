@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from dsfr.forms import DsfrBaseForm
 
+from passeport.core.forms import UPLOAD_TEMPLATE
 from passeport.documents.models import DocumentStatus, GeneratedDocument
 from passeport.documents.seal import current_seal
 from passeport.documents.verifier import (
@@ -27,6 +28,7 @@ from passeport.identity.ratelimit import limited
 
 class VerifyForm(DsfrBaseForm):
     pdf = forms.FileField(
+        template_name=UPLOAD_TEMPLATE,
         label="Un PDF scellé (CV ou attestation)",
         required=False,
         help_text="Fichier PDF téléchargé depuis Passeport.",
@@ -45,6 +47,7 @@ class VerifyForm(DsfrBaseForm):
         help_text="Collez le JSON, ou déposez le fichier ci-dessous.",
     )
     open_badge_file = forms.FileField(
+        template_name=UPLOAD_TEMPLATE,
         label="… ou le fichier Open Badges 3.0",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "application/json,application/ld+json"}),

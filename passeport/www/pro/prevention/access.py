@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from passeport.journal import services as journal
 from passeport.journal.actors import Actor
 from passeport.organisations.models import Membership, Organisation
-from passeport.prevention import lifecycle
+from passeport.prevention import catalogue, lifecycle
 from passeport.prevention.enums import (
     LineStatus,
     ReviewStatus,
@@ -126,6 +126,7 @@ def line_row(line, today, messages_by_line=None) -> dict:
         "review_open": lifecycle.review_open(line, today),
         "correction_request": request_ if status == ReviewStatus.CORRECTION_REQUESTED else None,
         "active": line.status == LineStatus.ACTIVE,
+        "validity": catalogue.line_validity(line.declaration, line, today),
     }
 
 

@@ -5,6 +5,7 @@ reprise. Correcting and cancelling have theirs in `correction_forms`."""
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from passeport.core.forms import UPLOAD_TEMPLATE
 from passeport.core.sizes import file_size
 from passeport.prevention import import_limits
 from passeport.prevention.enums import (
@@ -192,6 +193,7 @@ class ImportForm(DsfrBaseForm):
     )
     role = forms.ChoiceField(label="Je déclare en qualité de", choices=DeclarantRole.choices)
     file = forms.FileField(
+        template_name=UPLOAD_TEMPLATE,
         label="Fichier (CSV séparé par « | », UTF-8, ou XLSX)",
         help_text="Le modèle officiel : une ligne d'en-tête, une ligne par stagiaire.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
