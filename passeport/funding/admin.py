@@ -23,7 +23,7 @@ from .models import (
     Rule,
     RuleTransition,
 )
-from .orders import cancel_order, confirm_payment
+from .orders import SYNC_LINES, cancel_order, confirm_payment
 
 
 def _actor(request) -> Actor:
@@ -143,7 +143,14 @@ class CreditOrderAdmin(admin.ModelAdmin):
         credited = 0
         for order in queryset.order_by("pk"):
             try:
-                credited += confirm_payment(order, actor=_actor(request), note="Confirmé en admin.")
+                big = order.line_count > SYNC_LINES  # credited by a worker after commit
+                credited += confirm_payment(
+                    order, actor=_actor(request), note="Confirmé en admin.", now=not big
+                )
+                if big:
+                    messages.info(
+                        request, f"{order.external_id} : les lignes sont créditées en arrière-plan."
+                    )
             except TransitionError as error:
                 messages.error(request, f"{order.external_id} : {error.message}")
         messages.success(request, f"{credited} ligne(s) créditée(s).")

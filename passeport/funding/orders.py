@@ -251,39 +251,76 @@ def movement_reference(order: CreditOrder) -> str:
     return f"abondement {order.public_id}"
 
 
-@transaction.atomic
-def confirm_payment(order: CreditOrder, *, actor: Actor, note: str = "") -> int:
-    """The transfer is received: every pending line is credited to its holder's account.
-    Idempotent: a credited order credits nothing more. Returns the lines credited."""
-    order = CreditOrder.objects.select_for_update().select_related("funder").get(pk=order.pk)
-    if order.status == OrderStatus.CREDITED:
-        return 0
-    if not has_approved_convention(order.funder):
-        raise TransitionError("La convention du financeur n'est pas (ou plus) approuvée.")
-    _transition(order, OrderStatus.CREDITED, actor, note)
-    now = timezone.now()
+# Above this many lines, an operator's confirmation credits in the background (a worker),
+# not in the web request.
+SYNC_LINES = 1_000
+CHUNK = 500
+
+
+def confirm_payment(order: CreditOrder, *, actor: Actor, note: str = "", now: bool = True) -> int:
+    """The transfer is received: the order is credited and every pending line is credited
+    to its holder's account, CHUNK lines per transaction (an interrupted run is taken up
+    by `credit_pending_lines`). Idempotent: a credited line is never credited again.
+    `now=False`: only the transition; the lines go to a worker after commit. Returns the
+    lines credited here."""
+    with transaction.atomic():
+        order = CreditOrder.objects.select_for_update().select_related("funder").get(pk=order.pk)
+        if order.status != OrderStatus.CREDITED:
+            if not has_approved_convention(order.funder):
+                raise TransitionError("La convention du financeur n'est pas (ou plus) approuvée.")
+            _transition(order, OrderStatus.CREDITED, actor, note)
+            order.credited_at = timezone.now()
+            order.save(update_fields=["status", "credited_at"])
+        if not now:
+            from .tasks import credit_order
+
+            transaction.on_commit(lambda: credit_order(order.pk), robust=True)
+            return 0
+    return credit_pending_lines(order, actor=actor)
+
+
+def credit_pending_lines(order: CreditOrder, *, actor: Actor) -> int:
+    """Credits the pending lines of a credited order, through `cpf.ledger.credit` only."""
     credited = 0
-    lines = order.lines.filter(status=LineStatus.PENDING).select_related("person")
-    for line in lines.order_by("number").iterator(chunk_size=2000):
-        account = ledger.open_account(line.person, actor=actor)
-        ledger.credit(
-            account,
-            Part.FUNDER,
-            line.amount_cents,
-            kind=MovementKind.FUNDER_CREDIT,
-            source_kind=MovementSource.FUNDER,
-            actor=actor,
-            declarant=order.funder,
-            reference=movement_reference(order),
-            details={"order": str(order.public_id), "line": line.number, "kind": order.kind},
-        )
-        credited += 1
-    order.lines.filter(status=LineStatus.PENDING).update(
-        status=LineStatus.CREDITED, credited_at=now
-    )
-    order.credited_at = now
-    order.save(update_fields=["status", "credited_at"])
-    return credited
+    while True:
+        with transaction.atomic():
+            lines = list(
+                CreditLine.objects.select_for_update()
+                .filter(order=order, order__status=OrderStatus.CREDITED, status=LineStatus.PENDING)
+                .select_related("person")
+                .order_by("number")[:CHUNK]
+            )
+            if not lines:
+                return credited
+            for line in lines:
+                account = ledger.open_account(line.person, actor=actor)
+                ledger.credit(
+                    account,
+                    Part.FUNDER,
+                    line.amount_cents,
+                    kind=MovementKind.FUNDER_CREDIT,
+                    source_kind=MovementSource.FUNDER,
+                    actor=actor,
+                    declarant=order.funder,
+                    reference=movement_reference(order),
+                    details={
+                        "order": str(order.public_id),
+                        "line": line.number,
+                        "kind": order.kind,
+                    },
+                )
+            CreditLine.objects.filter(pk__in=[line.pk for line in lines]).update(
+                status=LineStatus.CREDITED, credited_at=timezone.now()
+            )
+            credited += len(lines)
+
+
+def resume_crediting(*, actor: Actor) -> int:
+    """Credited orders with lines still pending (a worker stopped): taken up."""
+    orders = CreditOrder.objects.filter(
+        status=OrderStatus.CREDITED, lines__status=LineStatus.PENDING
+    ).distinct()
+    return sum(credit_pending_lines(order, actor=actor) for order in orders.order_by("pk"))
 
 
 @transaction.atomic

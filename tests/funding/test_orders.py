@@ -256,3 +256,25 @@ def test_order_is_scoped_to_its_funder(funder):
     for who in (funder, other):
         receive_order(who, order_input(who, [line(2, person)]), channel=Channel.API, actor=ACTOR)
     assert CreditOrder.objects.filter(external_id="CMD-1").count() == 2
+
+
+def test_large_orders_are_credited_by_a_worker_and_resumed(
+    funder, django_capture_on_commit_callbacks
+):
+    from passeport.funding.orders import resume_crediting
+
+    persons = [PersonFactory() for _ in range(3)]
+    order = receive_order(
+        funder,
+        order_input(funder, [line(i + 2, p) for i, p in enumerate(persons)]),
+        channel=Channel.API,
+        actor=ACTOR,
+    ).order
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm_payment(order, actor=ACTOR, now=False) == 0
+    assert all(ledger.balances(ledger.account_of(p)).funder == 150_000 for p in persons)
+    # A worker stopped half-way: what is pending is taken up, nothing twice.
+    CreditLine.objects.filter(order=order, number=4).update(status=LineStatus.PENDING)
+    assert resume_crediting(actor=ACTOR) == 1
+    assert resume_crediting(actor=ACTOR) == 0
+    assert ledger.balances(ledger.account_of(persons[2])).funder == 300_000
