@@ -4,7 +4,7 @@ statement; look at rules, envelopes and commitments (changed only by the funders
 
 from django import forms
 from django.contrib import admin, messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 
 from passeport.journal.actors import Actor
@@ -114,7 +114,7 @@ class CreditOrderAdmin(admin.ModelAdmin):
     )
     list_filter = ("status", "kind")
     search_fields = ("external_id", "transfer_reference", "funder__name")
-    actions = ["confirm_transfer"]
+    actions = ["confirm_transfer", "cancel"]
     inlines = [OrderTransitionInline]
     exclude = ("funder",)
     readonly_fields = (
@@ -155,17 +155,20 @@ class CreditOrderAdmin(admin.ModelAdmin):
                 messages.error(request, f"{order.external_id} : {error.message}")
         messages.success(request, f"{credited} ligne(s) créditée(s).")
 
+    @admin.action(description="Annuler (virement jamais reçu)")
+    def cancel(self, request, queryset):
+        for order in queryset.order_by("pk"):
+            try:
+                cancel_order(order, actor=_actor(request), note="Annulée en admin.")
+            except TransitionError as error:
+                messages.error(request, f"{order.external_id} : {error.message}")
+
     def get_urls(self):
         extra = [
             path(
                 "releve/",
                 self.admin_site.admin_view(self.statement_view),
                 name="funding_statement",
-            ),
-            path(
-                "<int:pk>/annuler/",
-                self.admin_site.admin_view(self.cancel_view),
-                name="funding_order_cancel",
             ),
         ]
         return extra + super().get_urls()
@@ -183,16 +186,6 @@ class CreditOrderAdmin(admin.ModelAdmin):
                 messages.error(request, error.message)
         context = {**self.admin_site.each_context(request), "form": form, "report": report}
         return render(request, "admin/funding/statement.html", context)
-
-    def cancel_view(self, request, pk):
-        order = CreditOrder.objects.get(pk=pk)
-        if request.method == "POST":
-            try:
-                cancel_order(order, actor=_actor(request), note=request.POST.get("note", ""))
-                messages.success(request, "Commande annulée.")
-            except TransitionError as error:
-                messages.error(request, error.message)
-        return redirect("admin:funding_creditorder_change", pk)
 
 
 class RuleTransitionInline(admin.TabularInline):

@@ -156,3 +156,38 @@ def test_query_count_constant_in_the_number_of_rules(region, count, django_asser
     with django_assert_num_queries(4):  # employment, qualification, rules, received
         FundingTopUps().evaluate(ctx(person))
     assert len(evaluated) == 4
+
+
+def test_funder_credit_cents_through_the_provider(region):
+    from passeport.funding.enums import Channel
+    from passeport.funding.orders import LineInput, OrderInput, confirm_payment, receive_order
+    from tests.factories_funding import transfer_reference
+
+    person = PersonFactory()
+    result = receive_order(
+        region,
+        OrderInput(
+            external_id="R-1",
+            kind="voluntary",
+            transfer_reference=transfer_reference(region),
+            lines=[LineInput(2, person.reveal_nir(), person.birth_name, "120000")],
+            restrictions={"formacode": ["31054"]},
+        ),
+        channel=Channel.API,
+        actor=ACTOR,
+    )
+    assert FundingTopUps().funder_credit_cents(ctx(person)) == 0  # not paid yet
+    confirm_payment(result.order, actor=ACTOR)
+    assert FundingTopUps().funder_credit_cents(ctx(person)) == 120_000
+    assert FundingTopUps().funder_credit_cents(ctx(person, formacodes=("99999",))) == 0
+
+
+def test_ending_a_convention_closes_its_rules(region):
+    from passeport.funding.enums import ConventionStatus
+    from passeport.funding.lifecycle import decide_convention
+
+    rule = region_rule(region)
+    decide_convention(region.funding_conventions.get(), ConventionStatus.ENDED, actor=ACTOR)
+    rule.refresh_from_db()
+    assert rule.status == RuleStatus.CLOSED
+    assert FundingTopUps().evaluate(ctx(PersonFactory())) == []
