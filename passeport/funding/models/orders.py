@@ -54,6 +54,12 @@ class CreditOrder(models.Model):
     def __str__(self):
         return f"{self.external_id} — {self.funder.name}"
 
+    @property
+    def total_text(self) -> str:
+        from passeport.cpf.rules import euros
+
+        return euros(self.total_cents)
+
 
 class OrderRestriction(models.Model):
     """One eligible code of a restricted order (certification, ROME, Formacode, provider)."""
@@ -103,6 +109,12 @@ class CreditLine(models.Model):
 
     def __str__(self):
         return f"Ligne {self.number} de {self.order_id}"
+
+    @property
+    def amount_text(self) -> str:
+        from passeport.cpf.rules import euros
+
+        return euros(self.amount_cents)
 
 
 class OrderTransition(models.Model):

@@ -115,7 +115,7 @@ def test_order_detail_journals_reads(funder_client, funder):
     assert order.total_cents == 50_000
     before = JournalEntry.objects.filter(action="person.read").count()
     page = funder_client.get(reverse("pro:funder_order", args=[funder.public_id, order.public_id]))
-    assert page.status_code == 200
+    assert page.status_code == 200 and "500,00" in page.content.decode()
     assert JournalEntry.objects.filter(action="person.read").count() == before + 1
 
 
@@ -140,6 +140,8 @@ def test_rule_written_simulated_published(funder_client, funder):
     rule = Rule.objects.get(funder=funder)
     assert rule.status == RuleStatus.DRAFT and rule.fixed_cents == 80_000
     url = reverse("pro:funder_rule", args=[funder.public_id, rule.public_id])
+    shown = funder_client.get(url).content.decode()
+    assert "Région de résidence : 11" in shown and "800,00" in shown
     simulation = {
         "age": "30",
         "region_code": "11",

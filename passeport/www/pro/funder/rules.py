@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from passeport.cpf.rules import euros
 from passeport.funding import engine
-from passeport.funding.enums import RuleStatus
+from passeport.funding.enums import RuleStatus, TargetDimension
 from passeport.funding.lifecycle import TransitionError, move_rule
 from passeport.funding.models import RULE_TRANSITIONS, Envelope, Rule
 from passeport.funding.rules import RuleError, RuleInput, save_rule, simulate, targets_of
@@ -146,7 +146,10 @@ def rule_detail(request, public_id, rule_id):
         {
             "organisation": funder,
             "rule": rule,
-            "targets": targets_of(rule),
+            "targets": [
+                (TargetDimension(dimension).label, codes)
+                for dimension, codes in targets_of(rule).items()
+            ],
             "form": form,
             "result": result,
             "actions": [(s, ACTIONS[s]) for s in RULE_TRANSITIONS[rule.status] if s in ACTIONS],
