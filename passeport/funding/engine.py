@@ -110,11 +110,16 @@ def _offered(profile: HolderProfile, training: Training) -> dict[str, set[str]]:
 
 
 def live_rules(day: datetime.date):
+    # One filter() for the convention's conditions: they apply to the same (joined) row.
     return Rule.objects.filter(
+        Q(funder__funding_conventions__status=ConventionStatus.APPROVED)
+        & Q(funder__funding_conventions__starts_on__lte=day)
+        & (
+            Q(funder__funding_conventions__ends_on__isnull=True)
+            | Q(funder__funding_conventions__ends_on__gte=day)
+        ),
         status=RuleStatus.PUBLISHED,
         starts_on__lte=day,
-        funder__funding_conventions__status=ConventionStatus.APPROVED,
-        funder__funding_conventions__starts_on__lte=day,
         envelope__budget_cents__gt=F("envelope__committed_cents") + F("envelope__consumed_cents"),
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
 

@@ -2,6 +2,7 @@
 transitions per model, a transition row per change, a journal entry per change."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from passeport.journal import services as journal
@@ -95,9 +96,36 @@ def decide_convention(
 
 def has_approved_convention(funder, day=None) -> bool:
     day = day or timezone.localdate()
-    return Convention.objects.filter(
-        funder=funder, status=ConventionStatus.APPROVED, starts_on__lte=day
-    ).exists()
+    return (
+        Convention.objects.filter(
+            funder=funder, status=ConventionStatus.APPROVED, starts_on__lte=day
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .exists()
+    )
+
+
+@transaction.atomic
+def request_convention(funder, *, title: str, starts_on, actor: Actor) -> Convention:
+    """A funder asks for a convention (an operator decides in the admin); one at a time."""
+    if Convention.objects.filter(
+        funder=funder, status__in=[ConventionStatus.SUBMITTED, ConventionStatus.APPROVED]
+    ).exists():
+        raise TransitionError("Une convention est déjà demandée ou approuvée.")
+    convention = Convention.objects.create(funder=funder, title=title, starts_on=starts_on)
+    ConventionTransition.objects.create(
+        convention=convention, to_status=convention.status, actor_label=actor.label[:255]
+    )
+    journal.log(
+        journal.Event(
+            actor,
+            "funding.convention_submitted",
+            "funding.Convention",
+            str(convention.public_id),
+            plain=True,
+        )
+    )
+    return convention
 
 
 # --- rules (the funder publishes, suspends, closes) -----------------------------------------

@@ -191,3 +191,9 @@ def test_ending_a_convention_closes_its_rules(region):
     rule.refresh_from_db()
     assert rule.status == RuleStatus.CLOSED
     assert FundingTopUps().evaluate(ctx(PersonFactory())) == []
+
+
+def test_a_convention_past_its_end_makes_nothing_live(region):
+    region_rule(region)
+    region.funding_conventions.update(ends_on=datetime.date(2026, 5, 31))
+    assert FundingTopUps().evaluate(ctx(PersonFactory())) == []

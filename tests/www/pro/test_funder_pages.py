@@ -178,3 +178,22 @@ def test_board_and_exports(funder_client, funder):
 def test_home_lists_the_funder_space(funder_client, funder):
     page = funder_client.get(reverse("pro:dashboard"))
     assert reverse("pro:funder_home", args=[funder.public_id]) in page.content.decode()
+
+
+def test_a_funder_asks_for_its_convention(client):
+    from tests.factories_funding import FunderFactory
+
+    funder = FunderFactory()
+    client.force_login(member_of(funder))
+    home = reverse("pro:funder_home", args=[funder.public_id])
+    assert "Demander une convention" in client.get(home).content.decode()
+    client.post(reverse("pro:funder_convention", args=[funder.public_id]))
+    client.post(reverse("pro:funder_convention", args=[funder.public_id]))  # once only
+    convention = funder.funding_conventions.get()
+    assert convention.status == ConventionStatus.SUBMITTED
+    assert [t.to_status for t in convention.transitions.all()] == ["submitted"]
+    page = client.get(home).content.decode()
+    assert "Demander une convention" not in page and "en attente de décision" in page
+    outsider = OrganisationFactory()
+    client.force_login(member_of(outsider))
+    assert client.post(reverse("pro:funder_convention", args=[funder.public_id])).status_code == 404

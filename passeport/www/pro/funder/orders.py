@@ -9,11 +9,13 @@ from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from passeport.core.storage import private_storage
 from passeport.funding import order_files
 from passeport.funding.enums import Channel, ConventionStatus
+from passeport.funding.lifecycle import TransitionError, request_convention
 from passeport.funding.models import Convention, CreditOrder, Envelope, Rule
 from passeport.funding.orders import LineInput, OrderError, OrderInput, receive_order
 from passeport.journal.actors import Actor
@@ -33,7 +35,9 @@ def home(request, public_id):
         "pro/funder/home.html",
         {
             "organisation": funder,
-            "convention": Convention.objects.filter(funder=funder).first(),
+            "convention": Convention.objects.filter(funder=funder)
+            .order_by("-created_at", "-pk")
+            .first(),
             "approved": ConventionStatus.APPROVED,
             "can_manage": can_manage_funding(request.user, funder),
             "orders": CreditOrder.objects.filter(funder=funder).order_by("-created_at", "-pk")[:20],
@@ -41,6 +45,22 @@ def home(request, public_id):
             "envelopes": Envelope.objects.filter(funder=funder).order_by("name"),
         },
     )
+
+
+@require_POST
+def convention_request(request, public_id):
+    funder = funder_of(request, public_id)
+    try:
+        request_convention(
+            funder,
+            title="Convention de co-construction et d'abondement",
+            starts_on=timezone.localdate(),
+            actor=Actor.for_user(request.user),
+        )
+        messages.success(request, "Convention demandée : la Caisse des Dépôts vous répondra.")
+    except TransitionError as error:
+        messages.error(request, error.message)
+    return redirect("pro:funder_home", funder.public_id)
 
 
 def _corrected_name(funder, token: str) -> str:

@@ -8,6 +8,7 @@ BASE = "organisations/<uuid:public_id>/financeur/"
 
 urlpatterns = [
     path(BASE, orders.home, name="funder_home"),
+    path(f"{BASE}convention/", orders.convention_request, name="funder_convention"),
     path(f"{BASE}commandes/nouvelle/", orders.order_new, name="funder_order_new"),
     path(f"{BASE}commandes/modele.csv", orders.order_template, name="funder_order_template"),
     path(
