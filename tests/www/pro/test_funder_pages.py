@@ -197,3 +197,16 @@ def test_a_funder_asks_for_its_convention(client):
     outsider = OrganisationFactory()
     client.force_login(member_of(outsider))
     assert client.post(reverse("pro:funder_convention", args=[funder.public_id])).status_code == 404
+
+
+def test_another_funders_rule_is_out_of_reach(funder_client, funder):
+    from tests.factories_funding import RuleFactory
+
+    foreign = RuleFactory(funder=ConventionFactory().funder)
+    for name in ("pro:funder_rule", "pro:funder_rule_edit"):
+        url = reverse(name, args=[funder.public_id, foreign.public_id])
+        assert funder_client.get(url).status_code == 404
+    move = reverse("pro:funder_rule_move", args=[funder.public_id, foreign.public_id])
+    assert funder_client.post(move, {"to_status": "suspended"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.status == "published"
