@@ -20,6 +20,7 @@ class ApiScope(models.TextChoices):
     EMPLOYEES_READ = "employees:read", "Consulter les passeports de prévention des salariés"
     CEC_DECLARE = "cec:declare", "Déclarer des activités du compte d'engagement citoyen"
     CPF_DECLARE = "cpf:declare", "Déclarer les années de service des agents publics (CPF)"
+    FUNDING_WRITE = "funding:write", "Abonder des comptes CPF, publier des règles (financeurs)"
 
 
 def secret_hash(value: str) -> str:

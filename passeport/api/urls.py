@@ -31,6 +31,7 @@ api.add_router("/v1/verify", "passeport.api.verify.router")
 api.add_router("/v1/prevention", "passeport.prevention.api.router")
 api.add_router("/v1/cpf", "passeport.cpf.api.router")
 api.add_router("/v1/orientation", "passeport.orientation.api.router")
+api.add_router("/v1/funding", "passeport.funding.api.router")
 
 
 def _public(patterns):

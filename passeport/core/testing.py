@@ -52,9 +52,17 @@ def _file_vocabularies() -> set[str]:
     """The official column names and values of the files people send us: a declarant
     types them in their files, so pages name them (beside their French label)."""
     from passeport.cpf.imports import ACTIVITY_CODES, AGENT_COLUMNS, CEC_COLUMNS
+    from passeport.funding.order_files import LINE_COLUMNS
     from passeport.prevention.lines import ADF_COLUMNS, JDR_COLUMNS
 
-    return {*ADF_COLUMNS, *JDR_COLUMNS, *CEC_COLUMNS, *AGENT_COLUMNS, *ACTIVITY_CODES}
+    return {
+        *ADF_COLUMNS,
+        *JDR_COLUMNS,
+        *CEC_COLUMNS,
+        *AGENT_COLUMNS,
+        *ACTIVITY_CODES,
+        *LINE_COLUMNS,
+    }
 
 
 class InternalCodes:

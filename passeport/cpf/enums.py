@@ -22,6 +22,7 @@ class MovementKind(models.TextChoices):
     CONVERSION_OUT = "conversion_out", "Conversion (droits convertis)"
     CONVERSION_IN = "conversion_in", "Conversion (droits obtenus)"
     FUNDER_CREDIT = "funder_credit", "Abondement d'un financeur"
+    FUNDER_RETURN = "funder_return", "Abondement non utilisé rendu au financeur"
     RESERVATION = "reservation", "Réservation pour un dossier de formation"
     DEBIT = "debit", "Débit à l'entrée en formation"
     RELEASE = "release", "Libération d'une réservation"

@@ -151,6 +151,9 @@ def describe(movement: Movement, names: dict[str, str], declarants: dict[int, st
     elif kind == MovementKind.FUNDER_CREDIT:
         title = "Abondement"
         text = f"Versé par {declarant}." if declarant else "Versé par un financeur."
+    elif kind == MovementKind.FUNDER_RETURN:  # passeport.funding (décret 2025-341)
+        title = "Abondement non utilisé rendu au financeur"
+        text = f"{movement.reason} Rendu à {declarant or 'son financeur'}."
     elif kind == MovementKind.RESERVATION:
         title = "Droits réservés pour une formation"
         text = f"Dossier de formation {ref} : {rules.euros(movement.reserved_change)} réservés."

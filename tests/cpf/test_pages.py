@@ -81,7 +81,8 @@ def test_rights_page_queries_do_not_grow_with_history(
     # Session, user, the request's savepoint and its release, the person, the sidebar's
     # unread reminders (6); the account, its movements, the organisations' names (3); the
     # portal's menu, read once from the empty cache each test starts with (1).
-    with django_assert_num_queries(10):
+    # The funder credits (passeport.funding): 1.
+    with django_assert_num_queries(11):
         response = holder_client.get(reverse("holder:rights"))
     assert response.content.decode().count("Droits acquis au titre de") == years
 

@@ -116,10 +116,10 @@ def error_accounts(mode: str) -> list[DevAccount]:
 
 def demo_organisations() -> list[Organisation]:
     """The first employer, training provider, certifier, civic-engagement body, public
-    employer and counselling organisation of the database."""
+    employer, counselling organisation and funder of the database."""
     found = []
     flags = ("is_employer", "is_training_provider", "is_certifier", "is_civic_body")
-    for flag in (*flags, "is_public_employer", "is_counselling"):
+    for flag in (*flags, "is_public_employer", "is_counselling", "is_funder"):
         organisation = (
             (Organisation.objects.filter(**{flag: True}).exclude(pk__in=[o.pk for o in found]))
             .order_by("pk")

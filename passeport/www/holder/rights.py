@@ -16,6 +16,7 @@ from passeport.cpf.enums import CecStatus
 from passeport.cpf.forms import ConversionForm, SituationForm, VolunteerForm
 from passeport.cpf.models import CecDeclaration
 from passeport.cpf.situation import declare_situation
+from passeport.funding.credits import holder_credits
 from passeport.journal.actors import Actor
 
 from .access import holder_required
@@ -55,6 +56,8 @@ def rights(request):
             },
             "page": page,
             "situation_form": situation,
+            # Each funder credit: who paid it and what it may be spent on (passeport.funding).
+            "funder_credits": holder_credits(person),
         },
     )
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import counselling, cpf, followup, views
 from .prevention import corrections, declarations, declare, imports, reviews
@@ -7,6 +7,7 @@ app_name = "pro"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("", include("passeport.www.pro.funder.urls")),  # funders (passeport.funding)
     path("organisations/<uuid:public_id>/membres/", views.members, name="members"),
     path(
         "organisations/<uuid:public_id>/membres/<int:membership_id>/retirer/",

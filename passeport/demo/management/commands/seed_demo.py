@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from passeport.core.progress import Progress
 from passeport.demo import cpf as cpf_demo
+from passeport.demo import funding as funding_demo
 from passeport.demo import orientation as orientation_demo
 from passeport.demo import population
 from passeport.demo import prevention as prevention_demo
@@ -115,6 +116,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Orientation de démonstration : "
                 + ", ".join(f"{key} {count}" for key, count in counselled.items())
+                + "."
+            )
+        # Funders: a demo Région with a published rule, an employer's corrective order.
+        funded = funding_demo.seed(today or timezone.localdate())
+        if funded:
+            self.stdout.write(
+                "Financeurs de démonstration : "
+                + ", ".join(f"{key} {count}" for key, count in funded.items())
                 + "."
             )
         elapsed = time.perf_counter() - started

@@ -1,0 +1,1 @@
+"""The funder's space (EDEF): convention, credit orders, rules and envelopes, board."""
