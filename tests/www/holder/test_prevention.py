@@ -99,3 +99,24 @@ def test_only_the_holders_employers(holder_client, setup):
         URL, {"employer": str(stranger.public_id), f"e{stranger.pk}-scope": "all"}
     )
     assert response.status_code == 404
+
+
+def test_consent_is_asked_of_the_employers_that_matter(holder_client, holder, setup):
+    """Current employers, employers named on a training, employers already answered:
+    not a past employer of the DSN history who never declared anything."""
+    person = holder.person
+    past = EmploymentPeriodFactory(
+        person=person,
+        employer__name="Ancien Employeur 1984",
+        start_date=datetime.date(1984, 1, 1),
+        end_date=datetime.date(1990, 12, 31),
+    ).employer
+    named = OrganisationFactory(name="Chantiers Martin")
+    PreventionTrainingFactory(person=person, title="AIPR", employer_siret=named.siret)
+    page = holder_client.get(URL).content.decode()
+    assert "Bâtiments Durand" in page and "Chantiers Martin" in page
+    assert "Ancien Employeur 1984" not in page
+    response = holder_client.post(
+        URL, {"employer": str(past.public_id), f"e{past.pk}-scope": "all"}
+    )
+    assert response.status_code == 404
