@@ -290,6 +290,11 @@ class Generator:
             ongoing = index == periods - 1 and rng.random() < 0.7
             if end >= today:
                 end, ongoing = None, True
+            if rich and (ongoing or index == periods - 1):
+                # A test identity works today for the first demo employer, the one with
+                # ProConnect demo accounts: « give consent, then see it on the employer's
+                # board » can be done with two demo logins.
+                employer, end, ongoing = orgs["employers"][0], None, True
             built.append(
                 _build_record(
                     EmploymentPeriod,
@@ -353,10 +358,14 @@ class Generator:
             catalogue.PREVENTION_TRAININGS,
             rng.randint(2, 3) if rich else rng.choice([0, 1, 1, 2, 3]),
         )
-        for position, (title, kind, months, _words) in enumerate(trainings):
+        if rich and not any(months for _t, _k, months, _w in trainings):
+            # A rich passport always shows one training about to expire: one that renews.
+            trainings[0] = next(t for t in catalogue.PREVENTION_TRAININGS if t[2])
+        expiring = rich
+        for title, kind, months, _words in trainings:
             provider = rng.choice(orgs["providers"])
-            if rich and position == 0 and months:
-                # A rich passport always shows one training about to expire.
+            if expiring and months:
+                expiring = False
                 valid_until = today + datetime.timedelta(days=rng.randint(10, 80))
                 end = valid_until - datetime.timedelta(days=months * 30)
             else:
@@ -456,11 +465,15 @@ class Generator:
 
 def _consents(generator: "Generator", built: list) -> None:
     """Most employees let their current employer see their passeport de prévention (all of
-    it; a few a chosen part, a few nothing), so the employers' follow-up board has data."""
+    it; a few a chosen part, a few nothing), so the employers' follow-up board has data.
+    Only holders who have logged in already (CPF activated): a test identity's first login
+    is yet to come, and nothing of theirs is dated before it."""
     rng = generator.rng
     consents, events = [], []
     for record in built:
         if not isinstance(record, EmploymentPeriod) or record.end_date is not None:
+            continue
+        if record.person.cpf_activated_at is None:
             continue
         draw = rng.random()
         if draw >= 0.8:

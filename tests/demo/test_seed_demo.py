@@ -151,3 +151,21 @@ def test_fast_record_building_builds_what_build_record_builds(referentials, monk
         assert (a._state.db, a._state.adding) == (b._state.db, b._state.adding)
         assert a._state.fields_cache.keys() == b._state.fields_cache.keys()
         assert a.content() == b.content()
+
+
+def test_test_identities_can_walk_the_consent_path(referentials):
+    """The README's walkthrough: a test identity works for the demo employer that has
+    ProConnect demo accounts, and has given no consent before their first login."""
+    from passeport.consent.models import PreventionConsent
+    from passeport.identity.devidp.accounts import demo_organisations
+    from passeport.records.models import EmploymentPeriod
+
+    call_command("seed_demo", holders=30, seed=3, today=TODAY, stdout=io.StringIO())
+    employer = next(o for o in demo_organisations() if o.is_employer)
+    tests = Person.objects.filter(cpf_activated_at__isnull=True, birth_name="DUBOIS")
+    assert tests.exists()
+    for person in tests:
+        assert EmploymentPeriod.objects.filter(
+            person=person, employer=employer, end_date__isnull=True
+        ).exists()
+        assert not PreventionConsent.objects.filter(person=person).exists()
