@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "passeport.sharing",
     "passeport.ingest",
     "passeport.orientation",
+    "passeport.catalog",
     "passeport.demo",
     "passeport.identity",
     "passeport.api",

@@ -20,6 +20,8 @@ class ApiScope(models.TextChoices):
     EMPLOYEES_READ = "employees:read", "Consulter les passeports de prévention des salariés"
     CEC_DECLARE = "cec:declare", "Déclarer des activités du compte d'engagement citoyen"
     CPF_DECLARE = "cpf:declare", "Déclarer les années de service des agents publics (CPF)"
+    CATALOG_WRITE = "catalog:write", "Publier l'offre de formation CPF (catalogue)"
+    TRAINING_FILES = "training_files:manage", "Traiter les dossiers de formation CPF (EDOF)"
 
 
 def secret_hash(value: str) -> str:

@@ -20,6 +20,8 @@ SPACES = (
      "bénévoles", "pro:cec_home", False),
     ("is_public_employer", "Droits CPF des agents publics", "pro:agents_home", False),
     ("is_counselling", "Personnes accompagnées (accès accordés)", "pro:counselling_list", False),
+    ("is_training_provider", "Offre de formation CPF (catalogue)", "pro:catalog_offers", False),
+    ("is_training_provider", "Dossiers de formation CPF (EDOF)", "pro:catalog_files", False),
     (None, "Gérer les membres", "pro:members", True),
     (None, "Clients d'API", "pro:api_clients", True),
 )  # fmt: skip

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import counselling, cpf, followup, views
 from .prevention import corrections, declarations, declare, imports, reviews
@@ -208,4 +208,6 @@ urlpatterns = [
         counselling.step_update,
         name="counselling_step_update",
     ),
+    # Training providers (passeport.catalog): the offer and the training files (EDOF).
+    path("", include("passeport.www.pro.provider.urls")),
 ]

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from passeport.core.progress import Progress
+from passeport.demo import catalog as catalog_demo
 from passeport.demo import cpf as cpf_demo
 from passeport.demo import orientation as orientation_demo
 from passeport.demo import population
@@ -115,6 +116,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Orientation de démonstration : "
                 + ", ".join(f"{key} {count}" for key, count in counselled.items())
+                + "."
+            )
+        # The catalogue: a demo provider's trainings, an unanswered request (demo.catalog).
+        catalogue = catalog_demo.seed(today or timezone.localdate())
+        if catalogue:
+            self.stdout.write(
+                "Catalogue de démonstration : "
+                + ", ".join(f"{key} {count}" for key, count in catalogue.items())
                 + "."
             )
         elapsed = time.perf_counter() - started
