@@ -413,6 +413,37 @@ def validate_service_done(file, *, actor: Actor) -> TrainingFile:
     return file
 
 
+@transaction.atomic
+def set_control(file, *, actor: Actor, opened: bool) -> TrainingFile:
+    """An operator opens (or lifts) a control: service fait is then not validated
+    automatically. Logged in the file's history and journaled; the state is unchanged."""
+    if actor.kind != ActorKind.OPERATOR:
+        raise FileError("Seul un opérateur ouvre ou lève un contrôle.")
+    file = _locked(file)
+    file.under_control = opened
+    file.save(update_fields=["under_control"])
+    detail = "Contrôle ouvert" if opened else "Contrôle levé"
+    FileTransition.objects.create(
+        file=file,
+        from_state=file.state,
+        to_state=file.state,
+        actor_kind=actor.kind,
+        actor_label=actor.label[:255],
+        detail=detail,
+    )
+    log(
+        Event(
+            actor,
+            "catalog.file_control",
+            "catalog.TrainingFile",
+            str(file.public_id),
+            file.person_id,
+            payload={"reference": file.reference, "opened": opened},
+        )
+    )
+    return file
+
+
 def paid_to_provider_cents(file) -> int:
     """A partial completion is paid pro rata of the completion rate."""
     return file.price_cents * (file.completion_percent or 0) // 100

@@ -99,6 +99,13 @@ def complete(public_id: str, status: str, psp_reference: str = "") -> Payment:
         )
         if payment is None:
             raise PaymentError("Paiement inconnu.")
+        if payment.state == PaymentState.EXPIRED and status == "paid":
+            # Paid after it expired (or was replaced): the money goes back to the holder.
+            payment.state = PaymentState.REFUNDED
+            payment.message = "Paiement reçu après expiration : remboursé."
+            payment.psp_reference = psp_reference[:100]
+            payment.save()
+            return payment
         if payment.state != PaymentState.PENDING:
             return payment
         payment.psp_reference = psp_reference[:100]

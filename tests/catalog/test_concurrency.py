@@ -5,8 +5,11 @@ SQLite serialises writers and is covered by test_files.py)."""
 import threading
 
 import pytest
-from django.db import connection  # noqa: F401 (read by the skipif condition)
-from django.db import connections, transaction
+from django.db import (
+    connection,  # noqa: F401 (read by the skipif condition)
+    connections,
+    transaction,
+)
 from django.utils import timezone
 
 from passeport.catalog import files

@@ -243,3 +243,36 @@ def test_partial_completion_without_certification_adds_no_passport_entry():
     file = files.validate_service_done(file, actor=SYSTEM)
     assert files.paid_to_provider_cents(file) == 40_000
     assert not TrainingRecord.objects.filter(person=person).exists()
+
+
+def test_a_control_stops_the_automatic_validation_until_lifted():
+    from passeport.journal.actors import Actor, ActorKind
+
+    operator = Actor(ActorKind.OPERATOR, "op", "Opératrice")
+    person = PersonFactory()
+    account_with(person, 300_000)
+    _, _, session = offer(provider(), price_cents=100_000)
+    today = timezone.localdate()
+    file = files.accept(
+        validated_file(person, session), actor=holder_actor(person), today=today, paid_cents=10_320
+    )
+    start = file.start_date
+    files.declare_entry(file, actor=PROVIDER_ACTOR, entered_on=start, today=start)
+    files.declare_exit(
+        file, actor=PROVIDER_ACTOR, exited_on=start, reason=ReasonCode.EXIT_COMPLETED, today=start
+    )
+    files.declare_service_done(
+        file,
+        actor=PROVIDER_ACTOR,
+        completion_percent=100,
+        absence_hours=0,
+        certification_obtained=None,
+        today=start,
+    )
+    with pytest.raises(files.FileError):
+        files.set_control(file, actor=PROVIDER_ACTOR, opened=True)
+    files.set_control(file, actor=operator, opened=True)
+    later = add_working_days(start, 10)
+    assert deadlines.enforce(later).moved[FileState.SERVICE_DONE_DECLARED] == 0
+    files.set_control(file, actor=operator, opened=False)
+    assert deadlines.enforce(later).moved[FileState.SERVICE_DONE_DECLARED] == 1

@@ -16,6 +16,8 @@ SPACES = (
     ("is_employer", "Déclarations des organismes à vérifier", "pro:prevention_reviews", False),
     ("is_certifier", "Accrochage des certifications : déposer un fichier, suivre les dépôts",
      "certifier:submissions", False),
+    ("is_certifier", "Organismes habilités à préparer à vos certifications (catalogue CPF)",
+     "certifier:authorisations", False),
     ("is_civic_body", "Compte d'engagement citoyen : déclarer, confirmer les heures des "
      "bénévoles", "pro:cec_home", False),
     ("is_public_employer", "Droits CPF des agents publics", "pro:agents_home", False),

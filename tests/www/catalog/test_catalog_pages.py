@@ -131,6 +131,10 @@ def test_a_refused_card_or_a_timeout_leaves_the_proposal_open(client, catalogue,
     file.refresh_from_db()
     assert file.state == FileState.VALIDATED
     assert payments.expire_pending(timezone.now() + datetime.timedelta(hours=1)) == 1
+    late = payments.complete(form["payment"], "paid", "LATE")  # paid after it expired
+    assert late.state == PaymentState.REFUNDED
+    file.refresh_from_db()
+    assert file.state == FileState.VALIDATED
 
 
 def test_forged_payment_results_are_refused(client, catalogue, holder):
@@ -233,3 +237,17 @@ def test_other_organisations_and_holders_do_not_reach_a_providers_portal(client,
     assert response.status_code == 302  # to the login page
     file.refresh_from_db()
     assert file.state == FileState.VALIDATED
+
+
+def test_the_providers_board_counts_and_sums_accepted_files(client, catalogue, holder):
+    org, _, session = catalogue
+    file = validated_file(holder.person, session)
+    files.accept(
+        file, actor=holder_actor(holder.person), today=timezone.localdate(), paid_cents=10_320
+    )
+    member = UserFactory()
+    Membership.objects.create(user=member, organisation=org, role=MembershipRole.MEMBER)
+    client.force_login(member)
+    page = client.get(reverse("pro:catalog_board", args=[org.public_id])).content.decode()
+    assert "Dossiers acceptés par mois : nombre et montant" in page
+    assert "1\u202f000,00" in page and "Accepté : 1" in page

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import files, imports, offers
+from . import board, files, imports, offers
 
 ORG = "organisations/<uuid:public_id>/catalogue"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path(f"{ORG}/importer/", imports.upload, name="catalog_upload"),
     path(f"{ORG}/export-lheo.xml", imports.export, name="catalog_export"),
+    path(f"{ORG}/tableau-de-bord/", board.board, name="catalog_board"),
     path(f"{ORG}/dossiers/", files.file_list, name="catalog_files"),
     path(f"{ORG}/dossiers/<uuid:file_id>/", files.file_detail, name="catalog_file"),
     path(f"{ORG}/dossiers/<uuid:file_id>/<str:verb>/", files.file_act, name="catalog_file_act"),
