@@ -4,7 +4,13 @@ FTS5), then `BENCH_CATALOG_QUERIES` searches (default 200): a text query with tw
 (department, maximum price), first page of 20 with its count and next sessions, through
 `catalog.search.search` — server time median and p95. Next to it, in the same run, the
 bare SQL of the same searches: the very statements the search sent, replayed with their
-parameters through a raw cursor, rows fetched, no Python around them."""
+parameters through a raw cursor, rows fetched, no Python around them.
+
+Then the deadline job over `BENCH_CATALOG_FILES` unanswered requests past their deadline
+(default 1,000,000): files cancelled per second by `enforce_training_file_deadlines`'s
+work (`deadlines.enforce`, batches of 500, one transaction per file: transition, journal,
+notice), and the process's peak memory before and after (constant memory: batches by
+primary key)."""
 
 import json
 import os
@@ -71,6 +77,12 @@ def run(url, manage, options):
     print(
         f"SQL brut des mêmes requêtes : médiane {bare['median_ms']:.1f} ms, "
         f"p95 {bare['p95_ms']:.1f} ms"
+    )
+    jobs = result["deadlines"]
+    print(
+        f"échéances : {jobs['files']:,} dossiers annulés sans suite en {jobs['seconds']:.1f} s "
+        f"({jobs['per_second']:.0f} dossiers/s) ; mémoire maximale {jobs['rss_before_mb']:.0f} Mo "
+        f"avant, {jobs['rss_after_mb']:.0f} Mo après"
     )
     return result
 
@@ -158,6 +170,69 @@ def _percentiles(values):
     }
 
 
+def _deadlines(count: int) -> dict:
+    import datetime
+    import resource
+
+    from django.utils import timezone
+
+    from passeport.catalog import deadlines
+    from passeport.catalog.models import Session, TrainingFile
+    from passeport.people.models import Person
+    from passeport.people.nir import make_nir
+
+    today = timezone.localdate()
+    sessions = list(
+        Session.objects.order_by("pk").values_list("pk", "action__training__provider_id")[:1000]
+    )
+    persons = []
+    for n in range(50):
+        person = Person(
+            birth_name=f"BANC{n}",
+            first_names="Essai",
+            sex="F",
+            birth_year=1980,
+            birth_month=1,
+            birth_day=1,
+            birth_commune_code="75107",
+            birth_country_code="99100",
+        )
+        person.set_nir(make_nir("F", 1980, 1, "75107", n + 1))
+        persons.append(person)
+    Person.objects.bulk_create(persons)
+    now = timezone.now()
+    past = today - datetime.timedelta(days=10)
+    for start in range(0, count, 5_000):
+        TrainingFile.objects.bulk_create(
+            TrainingFile(
+                reference=f"B{n:012d}",
+                person=persons[n % len(persons)],
+                session_id=sessions[n % len(sessions)][0],
+                provider_id=sessions[n % len(sessions)][1],
+                state_changed_at=now,
+                act_before=past,
+                price_cents=100_000,
+                hours=35,
+                start_date=today + datetime.timedelta(days=40),
+                end_date=today + datetime.timedelta(days=45),
+            )
+            for n in range(start, min(count, start + 5_000))
+        )
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    began = time.perf_counter()
+    outcome = deadlines.enforce(today)
+    seconds = time.perf_counter() - began
+    after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    moved = outcome.moved.get("not_processed", 0)
+    return {
+        "files": moved,
+        "seconds": seconds,
+        "per_second": moved / seconds if seconds else 0,
+        "rss_before_mb": before,
+        "rss_after_mb": after,
+    }
+
+
 def main():
     import django
 
@@ -207,6 +282,7 @@ def main():
                 "search": _percentiles(timings),
                 "bare_sql": _percentiles(bare),
                 "queries_per_search": len(statements[0]),
+                "deadlines": _deadlines(int(os.environ.get("BENCH_CATALOG_FILES", 1_000_000))),
             }
         )
     )

@@ -276,3 +276,14 @@ def test_a_control_stops_the_automatic_validation_until_lifted():
     assert deadlines.enforce(later).moved[FileState.SERVICE_DONE_DECLARED] == 0
     files.set_control(file, actor=operator, opened=False)
     assert deadlines.enforce(later).moved[FileState.SERVICE_DONE_DECLARED] == 1
+
+
+def test_the_deadline_job_is_a_periodic_task_run_hourly():
+    from huey.contrib.djhuey import HUEY
+
+    task_class = HUEY._registry.string_to_task(
+        "passeport.catalog.tasks.enforce_training_file_deadlines"
+    )
+    start = datetime.datetime(2026, 12, 7)
+    moments = (start + datetime.timedelta(minutes=m) for m in range(24 * 60))
+    assert sum(1 for moment in moments if task_class().validate_datetime(moment)) == 24
