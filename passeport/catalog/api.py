@@ -237,6 +237,7 @@ def _act(request, file_id, body: dict, change):
             changed = change(file, actor, timezone.localdate())
         except files.FileError as error:
             return 422, {"detail": error.message}
+        record_read(changed.person, actor, "catalog.api_file")
         return 200, _out(changed, timezone.localdate())
 
     return _idempotent(request, body, answer)

@@ -7,10 +7,15 @@ import io
 import pytest
 from django.core.management import call_command
 
+from passeport.catalog import files, plan
 from passeport.catalog.enums import FileState, ReasonCode
 from passeport.catalog.models import Session, Training, TrainingFile
 from passeport.demo import catalog as catalog_demo
+from passeport.demo.franceconnect import read_identities
+from passeport.people.models import Person
 from passeport.referentials.loaders import EXTRACT_DIR
+
+from .helpers import holder_actor
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
@@ -30,3 +35,14 @@ def test_demo_catalogue_and_its_unanswered_request():
         FileState.CANCELED_WITHOUT_FOLLOW_UP,
         ReasonCode.NO_ANSWER,
     )
+    # The walkthrough's holder (FranceConnect's `test`, Angela DUBOIS) has CPF rights that
+    # pay part of a demo training, and can apply to it.
+    identity = read_identities()[0]
+    angela = Person.objects.get(
+        birth_name=identity.birth_name.upper(), first_names=identity.first_names
+    )
+    session = Session.objects.order_by("start_date", "pk").first()
+    proposal = plan.compute(angela, session, session.action.price_cents, TODAY)
+    assert proposal.rights_cents > 0
+    applied = files.apply(angela, session, actor=holder_actor(angela), today=TODAY)
+    assert applied.state == FileState.NOT_PROCESSED
