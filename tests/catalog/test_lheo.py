@@ -79,3 +79,36 @@ def test_csv_of_sessions(org):
     ]
     assert sessions_csv.import_sessions(org, content).accepted == 1  # idempotent
     assert Session.objects.filter(provider_ref="S2").count() == 1
+
+
+def test_bulk_actions_on_files_from_a_csv(org):
+    from django.utils import timezone
+
+    from passeport.catalog import bulk_files, files
+    from passeport.catalog.enums import FileState
+    from passeport.catalog.models import TrainingFile
+    from passeport.catalog.workdays import add_working_days
+    from tests.factories import PersonFactory
+
+    from .helpers import PROVIDER_ACTOR, holder_actor
+
+    session = Session.objects.filter(provider_ref="WEB-S").get()
+    today = timezone.localdate()
+    made = []
+    for _ in range(2):
+        person = PersonFactory()
+        made.append(files.apply(person, session, actor=holder_actor(person), today=today))
+    start = add_working_days(today, 12)
+    content = (
+        ";".join(bulk_files.COLUMNS) + "\n"
+        f"{made[0].reference};valider;;1500,00;{start:%d/%m/%Y};{start:%d/%m/%Y};35;;;;\n"
+        f"{made[1].reference};refuser;;;;;;provider_full;;;\n"
+        f"{made[1].reference};entree;{today:%d/%m/%Y};;;;;;;;\n"
+        "CPF0000000000;valider;;1;;;;;;;\n"
+    ).encode()
+    report = bulk_files.run(org, content, PROVIDER_ACTOR)
+    assert report.done == 2
+    assert report.errors[0].startswith("ligne 4 : Un dossier « Refusé par l'organisme »")
+    assert report.errors[1] == "ligne 5, colonne dossier : dossier inconnu."
+    states = [TrainingFile.objects.get(pk=f.pk).state for f in made]
+    assert states == [FileState.VALIDATED, FileState.REFUSED_BY_PROVIDER]

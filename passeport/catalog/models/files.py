@@ -96,7 +96,7 @@ class TrainingFile(models.Model):
         return f"Dossier {self.reference}"
 
     @property
-    def holder_pays_cents(self) -> int:
+    def holder_cents(self) -> int:
         return self.contribution_cents + self.card_cents
 
 

@@ -16,7 +16,14 @@ from passeport.catalog.workdays import add_working_days
 from passeport.cpf import ledger
 from passeport.organisations.enums import MembershipRole
 from passeport.organisations.models import Membership
-from tests.catalog.helpers import PROVIDER_ACTOR, holder_actor, offer, provider, validated_file
+from tests.catalog.helpers import (
+    PROVIDER_ACTOR,
+    SYSTEM,
+    holder_actor,
+    offer,
+    provider,
+    validated_file,
+)
 from tests.cpf.helpers import account_with
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -251,3 +258,53 @@ def test_the_providers_board_counts_and_sums_accepted_files(client, catalogue, h
     page = client.get(reverse("pro:catalog_board", args=[org.public_id])).content.decode()
     assert "Dossiers acceptés par mois : nombre et montant" in page
     assert "1\u202f000,00" in page and "Accepté : 1" in page
+
+
+def test_every_page_renders_at_every_step(client, catalogue, holder):
+    """Unknown template variables fail the tests: each page is read in each state."""
+    org, training, session = catalogue
+    member = UserFactory()
+    Membership.objects.create(user=member, organisation=org, role=MembershipRole.MEMBER)
+    file = validated_file(holder.person, session)
+    file = files.accept(
+        file, actor=holder_actor(holder.person), today=timezone.localdate(), paid_cents=10_320
+    )
+    start = file.start_date
+    steps = [
+        lambda f: f,
+        lambda f: files.declare_entry(f, actor=PROVIDER_ACTOR, entered_on=start, today=start),
+        lambda f: files.declare_exit(
+            f, actor=PROVIDER_ACTOR, exited_on=start, reason="exit_completed", today=start
+        ),
+        lambda f: files.declare_service_done(
+            f,
+            actor=PROVIDER_ACTOR,
+            completion_percent=100,
+            absence_hours=0,
+            certification_obtained=None,
+            today=start,
+        ),
+        lambda f: files.validate_service_done(f, actor=SYSTEM),
+    ]
+    for step in steps:
+        file = step(file)
+        client.force_login(member)
+        for name, args in (
+            ("pro:catalog_file", [org.public_id, file.public_id]),
+            ("pro:catalog_files", [org.public_id]),
+            ("pro:catalog_board", [org.public_id]),
+        ):
+            assert client.get(reverse(name, args=args)).status_code == 200, name
+        client.force_login(holder)
+        assert client.get(reverse("holder:training_file", args=[file.public_id])).status_code == 200
+        assert client.get(reverse("holder:training_files")).status_code == 200
+    client.force_login(member)
+    for name, args in (
+        ("pro:catalog_offers", [org.public_id]),
+        ("pro:catalog_training", [org.public_id, training.public_id]),
+        ("pro:catalog_training_edit", [org.public_id, training.public_id]),
+        ("pro:catalog_upload", [org.public_id]),
+        ("pro:catalog_export", [org.public_id]),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+    assert file.state == FileState.SERVICE_DONE_VALIDATED and file.record_id

@@ -9,17 +9,21 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from dsfr.forms import DsfrBaseForm
 
-from passeport.catalog import lheo, sessions_csv
+from passeport.catalog import bulk_files, lheo, sessions_csv
 from passeport.catalog.lheo_export import export_offer
 from passeport.catalog.models import Training
 
-from .common import provider_of
+from .common import actor_of, provider_of
 
 
 class UploadForm(DsfrBaseForm):
     kind = forms.ChoiceField(
         label="Type de fichier",
-        choices=[("lheo", "Offre au format LHEO 2.3 (XML)"), ("csv", "Sessions (CSV)")],
+        choices=[
+            ("lheo", "Offre au format LHEO 2.3 (XML)"),
+            ("csv", "Sessions (CSV)"),
+            ("files", "Actions sur les dossiers (CSV)"),
+        ],
     )
     file = forms.FileField(label="Fichier")
 
@@ -31,9 +35,13 @@ def upload(request, public_id):
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        limit = lheo.MAX_BYTES if form.cleaned_data["kind"] == "lheo" else sessions_csv.MAX_BYTES
+        kind = form.cleaned_data["kind"]
+        limit = lheo.MAX_BYTES if kind == "lheo" else sessions_csv.MAX_BYTES
         data = upload.read(limit + 1)
-        if form.cleaned_data["kind"] == "lheo":
+        if kind == "files":
+            result = bulk_files.run(provider, data, actor_of(request.user, provider))
+            summary = f"{result.done} action(s) faite(s) sur les dossiers."
+        elif kind == "lheo":
             result = lheo.import_offer(provider, data)
             summary = (
                 f"{result.trainings} formation(s), {result.actions} action(s), "
@@ -46,7 +54,13 @@ def upload(request, public_id):
     return render(
         request,
         "pro/catalog/upload.html",
-        {"organisation": provider, "form": form, "report": report, "columns": sessions_csv.COLUMNS},
+        {
+            "organisation": provider,
+            "form": form,
+            "report": report,
+            "columns": sessions_csv.COLUMNS,
+            "file_columns": bulk_files.COLUMNS,
+        },
     )
 
 
