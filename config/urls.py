@@ -36,3 +36,6 @@ urlpatterns = [
 # base.py, the production shape, does not define DEV_IDP_ENABLED.
 if getattr(settings, "DEV_IDP_ENABLED", False):
     urlpatterns.append(path("dev-idp/", include("passeport.identity.devidp.urls")))
+# The development payment page (catalog), likewise only in dev and test settings.
+if getattr(settings, "DEV_PAYMENT_ENABLED", False):
+    urlpatterns.append(path("dev-paiement/", include("passeport.catalog.devpay.urls")))

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "passeport.ingest",
     "passeport.orientation",
     "passeport.funding",
+    "passeport.catalog",
     "passeport.demo",
     "passeport.identity",
     "passeport.api",
@@ -289,6 +290,11 @@ ACCROCHAGE_MAX_BYTES = env("ACCROCHAGE_MAX_BYTES", 512 * 1024 * 1024, cast=int)
 PREVENTION_IMPORT_MAX_BYTES = env("PREVENTION_IMPORT_MAX_BYTES", 200 * 1024 * 1024, cast=int)
 PREVENTION_IMPORT_MAX_REJECTED_LINES = env("PREVENTION_IMPORT_MAX_REJECTED_LINES", 50_000, cast=int)
 PREVENTION_IMPORT_BROKEN_AFTER = env("PREVENTION_IMPORT_BROKEN_AFTER", 1_000, cast=int)
+
+# --- Purchase of trainings (passeport.catalog) ------------------------------------------
+# Funders' top-ups evaluated and committed with each purchase's plan of funding: the
+# funders' co-construction rules and restricted credits (passeport.funding).
+CATALOG_TOPUP_PROVIDERS = ["passeport.funding.purchase.FundingTopUps"]
 
 # --- Cache ------------------------------------------------------------------------------
 # Rate limits, identity providers' metadata, the portal's pages and menus, opportunistic

@@ -99,3 +99,6 @@ CREDENTIALS_VERIFIER_CERT_FILE = env(
     "CREDENTIALS_VERIFIER_CERT_FILE", str(VAR_DIR / "verifier" / "verifier.pem")
 )
 CREDENTIALS_VERIFIER_GENERATE = True
+
+# The development payment page of the catalogue (passeport.catalog.devpay); never in base.py.
+DEV_PAYMENT_ENABLED = True

@@ -63,3 +63,6 @@ PURGE_EXPIRED_INTERVAL = 0
 DOCUMENTS_SEAL_GENERATE = True
 # OpenID4VP verifier: a certificate generated in memory for this process (per host).
 CREDENTIALS_VERIFIER_GENERATE = True
+
+# The development payment page of the catalogue (passeport.catalog.devpay); never in base.py.
+DEV_PAYMENT_ENABLED = True

@@ -21,6 +21,8 @@ class ApiScope(models.TextChoices):
     CEC_DECLARE = "cec:declare", "Déclarer des activités du compte d'engagement citoyen"
     CPF_DECLARE = "cpf:declare", "Déclarer les années de service des agents publics (CPF)"
     FUNDING_WRITE = "funding:write", "Abonder des comptes CPF, publier des règles (financeurs)"
+    CATALOG_WRITE = "catalog:write", "Publier l'offre de formation CPF (catalogue)"
+    TRAINING_FILES = "training_files:manage", "Traiter les dossiers de formation CPF (EDOF)"
 
 
 def secret_hash(value: str) -> str:

@@ -32,6 +32,8 @@ api.add_router("/v1/prevention", "passeport.prevention.api.router")
 api.add_router("/v1/cpf", "passeport.cpf.api.router")
 api.add_router("/v1/orientation", "passeport.orientation.api.router")
 api.add_router("/v1/funding", "passeport.funding.api.router")
+api.add_router("/v1/catalog", "passeport.catalog.api.router")
+api.add_router("/v1/training-files", "passeport.catalog.api.files_router")
 
 
 def _public(patterns):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import authorisations, views
 
 app_name = "certifier"
 
@@ -13,5 +13,16 @@ urlpatterns = [
         "depots/<uuid:submission>/accuse.<str:fmt>",
         views.accuse_download,
         name="accuse",
+    ),
+    # The providers it authorises to prepare to its certifications (passeport.catalog).
+    path(
+        "<uuid:organisation>/habilitations/",
+        authorisations.authorisation_list,
+        name="authorisations",
+    ),
+    path(
+        "<uuid:organisation>/habilitations/<int:authorisation_id>/retirer/",
+        authorisations.authorisation_revoke,
+        name="authorisation_revoke",
     ),
 ]

@@ -12,6 +12,7 @@ from . import (
     prevention,
     rights,
     sharing,
+    training_files,
     views,
 )
 
@@ -103,4 +104,23 @@ urlpatterns = [
         counselling.grant_revoke,
         name="orientation_grant_revoke",
     ),
+    # Training files bought with CPF rights (passeport.catalog).
+    path("formations/", training_files.file_list, name="training_files"),
+    path(
+        "formations/sessions/<uuid:session_id>/demander/",
+        training_files.apply,
+        name="training_file_apply",
+    ),
+    path("formations/<uuid:file_id>/", training_files.file_detail, name="training_file"),
+    path(
+        "formations/<uuid:file_id>/accepter/",
+        training_files.accept,
+        name="training_file_accept",
+    ),
+    path(
+        "formations/<uuid:file_id>/paiement/",
+        training_files.payment_return,
+        name="training_file_payment_return",
+    ),
+    path("formations/<uuid:file_id>/<str:verb>/", training_files.end, name="training_file_end"),
 ]

@@ -16,12 +16,16 @@ SPACES = (
     ("is_employer", "Déclarations des organismes à vérifier", "pro:prevention_reviews", False),
     ("is_certifier", "Accrochage des certifications : déposer un fichier, suivre les dépôts",
      "certifier:submissions", False),
+    ("is_certifier", "Organismes habilités à préparer à vos certifications (catalogue CPF)",
+     "certifier:authorisations", False),
     ("is_civic_body", "Compte d'engagement citoyen : déclarer, confirmer les heures des "
      "bénévoles", "pro:cec_home", False),
     ("is_public_employer", "Droits CPF des agents publics", "pro:agents_home", False),
     ("is_counselling", "Personnes accompagnées (accès accordés)", "pro:counselling_list", False),
     ("is_funder", "Espace financeur : abondements, règles, tableau de bord", "pro:funder_home",
      False),
+    ("is_training_provider", "Offre de formation CPF (catalogue)", "pro:catalog_offers", False),
+    ("is_training_provider", "Dossiers de formation CPF (EDOF)", "pro:catalog_files", False),
     (None, "Gérer les membres", "pro:members", True),
     (None, "Clients d'API", "pro:api_clients", True),
 )  # fmt: skip

@@ -209,4 +209,6 @@ urlpatterns = [
         counselling.step_update,
         name="counselling_step_update",
     ),
+    # Training providers (passeport.catalog): the offer and the training files (EDOF).
+    path("", include("passeport.www.pro.provider.urls")),
 ]

@@ -1,8 +1,9 @@
 from django.urls import path
 
+from passeport.catalog import payment_views
 from passeport.www.pro.prevention import eligibility
 
-from . import presentation, shared, simulator, verify, views
+from . import catalog, presentation, shared, simulator, verify, views
 
 app_name = "public"
 
@@ -50,5 +51,13 @@ urlpatterns = [
         "prevention/eligibilite/",
         eligibility.eligibility,
         name="prevention_eligibility",
+    ),
+    # The catalogue of CPF trainings (passeport.catalog): search and a training's page.
+    path("formations/", catalog.catalog_search, name="catalog_search"),
+    path("formations/<uuid:public_id>/", catalog.training_page, name="catalog_training"),
+    path(
+        "formations/paiement/notification/",
+        payment_views.notification,
+        name="catalog_payment_notification",
     ),
 ]

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from passeport.core.progress import Progress
+from passeport.demo import catalog as catalog_demo
 from passeport.demo import cpf as cpf_demo
 from passeport.demo import funding as funding_demo
 from passeport.demo import orientation as orientation_demo
@@ -124,6 +125,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Financeurs de démonstration : "
                 + ", ".join(f"{key} {count}" for key, count in funded.items())
+                + "."
+            )
+        # The catalogue: a demo provider's trainings, an unanswered request (demo.catalog).
+        catalogue = catalog_demo.seed(today or timezone.localdate())
+        if catalogue:
+            self.stdout.write(
+                "Catalogue de démonstration : "
+                + ", ".join(f"{key} {count}" for key, count in catalogue.items())
                 + "."
             )
         elapsed = time.perf_counter() - started

@@ -1,0 +1,19 @@
+from .api import IdempotencyKey, Webhook, WebhookDelivery
+from .files import FileNotice, FileTransition, TrainingFile
+from .offers import Action, CertifierAuthorisation, Session, Training, TrainingCode
+from .payments import Payment
+
+__all__ = [
+    "Action",
+    "CertifierAuthorisation",
+    "FileNotice",
+    "FileTransition",
+    "IdempotencyKey",
+    "Payment",
+    "Session",
+    "Training",
+    "TrainingCode",
+    "TrainingFile",
+    "Webhook",
+    "WebhookDelivery",
+]

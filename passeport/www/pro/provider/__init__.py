@@ -1,0 +1,1 @@
+"""The training providers' portal (EDOF): the offer, the training files."""
