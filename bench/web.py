@@ -11,11 +11,15 @@ measured in the same run:
   a time: p50 and p99;
 - `POST /api/v1/verify` with an SD-JWT VC and with an Open Badge, next to the bare
   signature checks per second (ES256, Ed25519) on one core of the same machine;
-- a share link's page (a journal entry per view).
+- a share link's page (a journal entry per view);
+- the catalogue search (`/formations/?q=…&department=…`, first page of 20 with the next
+  sessions) over `BENCH_WEB_TRAININGS` trainings (default 20,000, 5 sessions each),
+  anonymous and as the holder (what each training would cost them).
 
-Sizes: BENCH_WEB_POPULATION, BENCH_WEB_SECONDS (10 per run). wrk and PostgreSQL are
-needed (SQLite is measured by the other benchmarks); the cache is Redis when it answers
-on 127.0.0.1:6379 (the production shape: rate limits are counted there), else files.
+Sizes: BENCH_WEB_POPULATION, BENCH_WEB_TRAININGS, BENCH_WEB_SECONDS (10 per run). wrk
+and PostgreSQL are needed (SQLite is measured by the other benchmarks); the cache is Redis
+when it answers on 127.0.0.1:6379 (the production shape: rate limits are counted there),
+else files.
 """
 
 import json
@@ -83,7 +87,11 @@ def run(url, manage, options):
         f"population : {fixtures['holders']:,} titulaires (ajout : {fixtures['populate_s']:.0f} s)"
         f" ; cache : {'Redis' if env['CACHE_URL'] else 'fichiers'}"
     )
-    result = {"population": fixtures["holders"], "bare_verify": fixtures["bare"]}
+    result = {
+        "population": fixtures["holders"],
+        "trainings": fixtures["trainings"],
+        "bare_verify": fixtures["bare"],
+    }
     bare_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench._bare_app"}
     with _wrk.serve(bare_env, app="bench._bare_app:application") as bare_url:
         result["bare_view"] = _wrk.load(f"{bare_url}/healthz", connections=4, seconds=seconds)
@@ -123,6 +131,11 @@ def _measure(base, fixtures, seconds) -> dict:
     result["share_link"] = _wrk.load(
         f"{base}{fixtures['share_path']}", connections=4, seconds=seconds
     )
+    search = f"{base}/formations/?q=d%C3%A9veloppeur+web&department=69"
+    result["catalog_search"] = _wrk.load(search, connections=4, seconds=seconds)
+    result["catalog_search_holder"] = _wrk.load(
+        search, headers=holder, connections=4, seconds=seconds
+    )
     return result
 
 
@@ -156,6 +169,12 @@ def _print(result):
             f" — {figures['per_s'] / naked:.0%} des vérifications nues ({naked:,.0f}/s, 1 cœur)",
         )
     _line("page d'un lien de partage", result["share_link"])
+    trainings = f"{result['trainings']:,} formations".replace(",", " ")
+    _line(f"recherche du catalogue, anonyme ({trainings})", result["catalog_search"])
+    _line(
+        "recherche du catalogue, titulaire connecté (coût pour lui)",
+        result["catalog_search_holder"],
+    )
 
 
 # --- Child process: the population and what the requests need ---------------------------
@@ -254,12 +273,14 @@ def setup(population: int):
     from django.db import connection
     from django.urls import reverse
 
-    from bench import followup
+    from bench import catalog, followup
     from passeport.people.models import Person
     from passeport.records.models import Certification
 
     employer, populate_s = followup._populate(population - 1, followup_employees())
     user, shared, token = _holder()
+    trainings = int(os.environ.get("BENCH_WEB_TRAININGS", 20_000))
+    catalog._load(trainings)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     certification = next(r for r in shared if isinstance(r, Certification))
@@ -268,6 +289,7 @@ def setup(population: int):
         json.dumps(
             {
                 "holders": Person.objects.count(),
+                "trainings": trainings,
                 "populate_s": round(populate_s, 1),
                 "holder_session": _session(user),
                 "employer_session": _session(followup._member(employer)),

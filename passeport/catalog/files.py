@@ -11,7 +11,12 @@ to the provider's webhooks. Deadlines (French working days, `workdays`) are enfo
 `deadlines.enforce` (command `enforce_training_file_deadlines`), never by a page.
 
 Money: rights are reserved at acceptance (`cpf.ledger.reserve`), debited at entry
-(`debit`), released on any cancellation before entry (`release`)."""
+(`debit`), released on any cancellation before entry (`release`).
+
+One module on purpose, though longer than the house's ~400 lines: the state machine's
+transitions, who may trigger them and what each does to the ledger are read together
+(the deadlines job, the CSV bulk actions and the API call these functions).
+"""
 
 import datetime
 import secrets

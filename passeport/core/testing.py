@@ -51,6 +51,7 @@ CODES_ALLOWED = {"client_id", "client_secret"}
 def _file_vocabularies() -> set[str]:
     """The official column names and values of the files people send us: a declarant
     types them in their files, so pages name them (beside their French label)."""
+    from passeport.catalog import bulk_files, sessions_csv
     from passeport.cpf.imports import ACTIVITY_CODES, AGENT_COLUMNS, CEC_COLUMNS
     from passeport.funding.order_files import LINE_COLUMNS
     from passeport.prevention.lines import ADF_COLUMNS, JDR_COLUMNS
@@ -62,6 +63,9 @@ def _file_vocabularies() -> set[str]:
         *AGENT_COLUMNS,
         *ACTIVITY_CODES,
         *LINE_COLUMNS,
+        *bulk_files.COLUMNS,
+        *bulk_files.ACTIONS,
+        *sessions_csv.COLUMNS,
     }
 
 

@@ -11,6 +11,10 @@ any negative balance (check constraints).
 
 Spending order of the euro parts (`CPF_SPENDING_ORDER`, default funders' credits, then
 the holder's own rights, then the Compte d'engagement citoyen): docs/architecture.md.
+
+One module on purpose, though longer than the house's ~400 lines: every path that
+changes a balance (post, credit, reserve, debit, release) takes the same lock in the
+same way; kept together, that discipline is read and checked in one place.
 """
 
 import datetime

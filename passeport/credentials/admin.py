@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from passeport.journal.actors import Actor
 
-from . import services
+from . import revocation
 from .models import Issuance, IssuerKey, StatusList
 
 
@@ -35,14 +35,14 @@ class StatusListAdmin(admin.ModelAdmin):
 def suspend(modeladmin, request, queryset):
     actor = Actor.for_user(request.user)
     for issuance in queryset:
-        services.suspend(issuance, actor=actor, reason="Suspendue par un opérateur")
+        revocation.suspend(issuance, actor=actor, reason="Suspendue par un opérateur")
 
 
 @admin.action(description="Lever la suspension des attestations choisies")
 def reinstate(modeladmin, request, queryset):
     actor = Actor.for_user(request.user)
     for issuance in queryset:
-        services.reinstate(issuance, actor=actor, reason="Suspension levée par un opérateur")
+        revocation.reinstate(issuance, actor=actor, reason="Suspension levée par un opérateur")
 
 
 @admin.register(Issuance)

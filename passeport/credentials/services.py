@@ -1,21 +1,17 @@
-"""Issuing verifiable credentials from guaranteed records, and revoking them.
+"""Issuing verifiable credentials from guaranteed records (revoking them: `revocation.py`).
 
 Every issuance allocates its own status-list index, is remembered (`Issuance`: record
 lineage and version, format, kid, index, holder key thumbprint) and journaled. A
 correction or cancellation of the record revokes what was issued from the old version
-(`revoke_for_record`, called from the records' post_save signal in `signals.py`); the
-new version is issuable anew.
+(`revocation.revoke_for_record`, called from the records' post_save signal in
+`signals.py`); the new version is issuable anew.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import hashlib
-import hmac
 import json
 import secrets
-import uuid
 
 from django.conf import settings
 from django.db import transaction
@@ -28,14 +24,12 @@ from passeport.journal import services as journal
 from passeport.journal.actors import Actor
 from passeport.records.enums import Assurance, RecordStatus
 
-from . import claims, jsonld, keys, statuslists
+from . import badges, claims, keys, statuslists
 from .models import (
     Issuance,
     IssuanceChannel,
-    IssuanceState,
     IssuedFormat,
     KeyAlgorithm,
-    StatusList,
     StatusListFormat,
 )
 
@@ -132,7 +126,7 @@ def _event(action: str, issuance: Issuance, actor: Actor, **extra) -> journal.Ev
     )
 
 
-def _journal(action: str, issuance: Issuance, actor: Actor, **extra):
+def journal_issuance(action: str, issuance: Issuance, actor: Actor, **extra):
     journal.log(_event(action, issuance, actor, **extra))
 
 
@@ -201,7 +195,7 @@ def issue_many(requests: list[Request], *, actor: Actor) -> list[tuple[Issuance,
             if request.format == IssuedFormat.SD_JWT_VC:
                 credentials.append(_sd_jwt(request.record, kind, issuance, signer, holder_key))
             else:
-                credentials.append(_open_badge(request.record, kind, issuance, signer))
+                credentials.append(badges.signed(request.record, kind, issuance, signer))
         journal.append(_event("credential.issued", issuance, actor) for issuance in issuances)
     return list(zip(issuances, credentials, strict=True))
 
@@ -285,113 +279,12 @@ def _sd_jwt(record, kind, issuance: Issuance, signer: keys.SigningKey, holder_ke
 # --- Open Badges 3.0 -------------------------------------------------------------------
 
 
-def subject_id(person) -> str:
-    """The holder in Open Badges: a pseudonymous URN per person (never the NIR), the same
-    across credentials so that a reader can tell they name one holder."""
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"credentials-subject:{person.public_id}".encode(), "sha256"
-    ).digest()
-    return f"urn:uuid:{uuid.UUID(bytes=digest[:16], version=4)}"
-
-
-def _name_identifier(person) -> dict:
-    """The holder's name as a salted hash (Open Badges IdentityObject): whoever knows the
-    name can check it, nobody can read it."""
-    salt = secrets.token_hex(8)
-    name = f"{person.first_names} {person.birth_name}".strip()
-    return {
-        "type": "IdentityObject",
-        "identityType": "name",
-        "hashed": True,
-        "identityHash": "sha256$" + hashlib.sha256(f"{name}{salt}".encode()).hexdigest(),
-        "salt": salt,
-    }
-
-
-def _xsd(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _status_entries(status_list: StatusList, index: int) -> list[dict]:
-    entries = []
-    for purpose_list in (status_list, status_list.twin):
-        list_url = statuslists.url(purpose_list)
-        entries.append(
-            {
-                "id": f"{list_url}#{index}",
-                "type": "BitstringStatusListEntry",
-                "statusPurpose": purpose_list.purpose,
-                "statusListIndex": str(index),
-                "statusListCredential": list_url,
-            }
-        )
-    return entries
-
-
-def open_badge_document(record, kind, issuance: Issuance, status_list: StatusList) -> dict:
-    achievement_type, name, description, extra_subject = kind.achievement(record)
-    achievement = {
-        "id": claims.achievement_id(kind, record),
-        "type": ["Achievement"],
-        "achievementType": achievement_type,
-        "name": name,
-        "description": description,
-        "criteria": {"narrative": description},
-    }
-    if getattr(record, "code", ""):
-        achievement["humanCode"] = record.code
-    creator = claims.organisation_profile(record)
-    if creator:
-        achievement["creator"] = creator
-    subject = {
-        "id": subject_id(record.person),
-        "type": ["AchievementSubject"],
-        "identifier": [_name_identifier(record.person)],
-        "achievement": achievement,
-        **extra_subject,
-    }
-    start = getattr(record, "start_date", None) or getattr(record, "awarded_on", None)
-    end = getattr(record, "end_date", None)
-    if start:
-        subject["activityStartDate"] = start.isoformat()
-    if end:
-        subject["activityEndDate"] = end.isoformat()
-    document = {
-        "@context": [jsonld.VC_V2, jsonld.OB_V3],
-        "id": f"urn:uuid:{issuance.public_id}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": name,
-        "issuer": {
-            "id": keys.issuer_did(),
-            "type": ["Profile"],
-            "name": getattr(settings, "CREDENTIALS_ISSUER_NAME", "Passeport de compétences"),
-            "url": keys.issuer_url() + "/",
-        },
-        "validFrom": _xsd(issuance.issued_at),
-        "credentialSubject": subject,
-        "credentialStatus": _status_entries(status_list, issuance.status_index),
-    }
-    if issuance.expires_at:
-        document["validUntil"] = _xsd(issuance.expires_at)
-    return document
-
-
 def issue_open_badge(
     record, *, actor: Actor, channel: str = IssuanceChannel.DOWNLOAD
 ) -> tuple[Issuance, dict]:
     """An Open Badges 3.0 credential of `record` with an eddsa-rdfc-2022 proof; refused
     (jsonld.JsonLdRefused) if any term is not defined by the pinned contexts."""
     return issue_many([Request(record, IssuedFormat.OPEN_BADGE, channel)], actor=actor)[0]
-
-
-def _open_badge(record, kind, issuance: Issuance, signer: keys.SigningKey) -> dict:
-    document = open_badge_document(record, kind, issuance, issuance.status_list)
-    return jsonld.sign(
-        document,
-        private_key=signer.private_key,
-        verification_method=keys.verification_method_id(signer.kid),
-        created=_xsd(issuance.issued_at),
-    )
 
 
 # --- For documents (PDF attachments) and downloads -------------------------------------
@@ -446,90 +339,6 @@ def credentials_for_many(
             ]
         )
     return files
-
-
-# --- Status ----------------------------------------------------------------------------
-
-
-def _set_state(issuance: Issuance, state: str, actor: Actor, reason: str) -> None:
-    status_list = issuance.status_list
-    if issuance.format == IssuedFormat.SD_JWT_VC:
-        value = {
-            IssuanceState.VALID: statuslists.TOKEN_VALID,
-            IssuanceState.REVOKED: statuslists.TOKEN_INVALID,
-            IssuanceState.SUSPENDED: statuslists.TOKEN_SUSPENDED,
-        }[state]
-        statuslists.set_value(status_list, issuance.status_index, value)
-    else:
-        revoked = state == IssuanceState.REVOKED
-        suspended = state == IssuanceState.SUSPENDED
-        statuslists.set_value(status_list, issuance.status_index, int(revoked))
-        statuslists.set_value(status_list.twin, issuance.status_index, int(suspended))
-    issuance.state, issuance.state_changed_at, issuance.state_reason = (
-        state,
-        timezone.now(),
-        reason[:255],
-    )
-    issuance.save(update_fields=["state", "state_changed_at", "state_reason"])
-    _journal(f"credential.{state}", issuance, actor, reason=reason)
-
-
-@transaction.atomic
-def revoke(issuance: Issuance, *, actor: Actor, reason: str) -> bool:
-    """Revokes for good (False when it already was)."""
-    issuance = Issuance.objects.select_related("status_list__twin").get(pk=issuance.pk)
-    if issuance.state == IssuanceState.REVOKED:
-        return False
-    _set_state(issuance, IssuanceState.REVOKED, actor, reason)
-    return True
-
-
-@transaction.atomic
-def suspend(issuance: Issuance, *, actor: Actor, reason: str) -> bool:
-    issuance = Issuance.objects.select_related("status_list__twin").get(pk=issuance.pk)
-    if issuance.state != IssuanceState.VALID:
-        return False
-    _set_state(issuance, IssuanceState.SUSPENDED, actor, reason)
-    return True
-
-
-@transaction.atomic
-def reinstate(issuance: Issuance, *, actor: Actor, reason: str) -> bool:
-    """Lifts a suspension (a revocation is final)."""
-    issuance = Issuance.objects.select_related("status_list__twin").get(pk=issuance.pk)
-    if issuance.state != IssuanceState.SUSPENDED:
-        return False
-    _set_state(issuance, IssuanceState.VALID, actor, reason)
-    return True
-
-
-REVOKED_BY_RECORD = "L'entrée d'origine a été corrigée ou annulée"
-
-
-@transaction.atomic
-def revoke_for_record(record, *, actor: Actor | None = None, reason: str = "") -> int:
-    """Revokes every credential issued from this version of `record`; returns how many."""
-    return revoke_all(
-        Issuance.objects.filter(
-            record_type=record._meta.label,
-            record_lineage=record.lineage,
-            record_version=record.version,
-        ),
-        actor=actor or Actor.system("credentials"),
-        reason=reason or REVOKED_BY_RECORD,
-    )
-
-
-@transaction.atomic
-def revoke_all(issuances, *, actor: Actor, reason: str) -> int:
-    """Revokes every valid or suspended issuance of the queryset; returns how many."""
-    count = 0
-    for issuance in issuances.select_related("status_list__twin").filter(
-        state__in=[IssuanceState.VALID, IssuanceState.SUSPENDED]
-    ):
-        _set_state(issuance, IssuanceState.REVOKED, actor, reason)
-        count += 1
-    return count
 
 
 def issued_for(person, *, record=None):

@@ -19,7 +19,7 @@ def revoke_on_withdrawal(sender, instance, created, update_fields=None, **kwargs
         return
     if update_fields is not None and "status" not in update_fields:
         return
-    from .services import REVOKED_BY_RECORD, revoke_for_record
+    from .revocation import REVOKED_BY_RECORD, revoke_for_record
 
     label = "corrigée" if instance.status == RecordStatus.SUPERSEDED else "annulée"
     reason = f"{REVOKED_BY_RECORD} ({label}"

@@ -4,6 +4,9 @@ Each function answers a `Verdict`: a list of checks in plain French, valid only 
 all hold. The issuer must be one of our published keys (any age: a rotation does not
 invalidate what was signed before, but a date outside the key's signing period does);
 the status comes from our own status lists, read from the database.
+
+One module on purpose, though slightly longer than the house's ~400 lines: both formats
+share the checks of key, period and status, and answer the same verdicts.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ identities, so that they can log in.
 
 Everything goes through the people and records layers in bulk (`records.services.
 store_many`, `journal.append`): same provenance, same journal as any import.
+
+One module on purpose, though longer than the house's ~400 lines: the demo is one
+story (who works where, holds what, logs in as whom), and its parts refer to each other's
+choices; split, the story would be read across files.
 """
 
 import datetime

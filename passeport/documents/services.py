@@ -4,6 +4,9 @@
 commits (`tasks.render_document`). `render_document` reads the entries, collects the credentials
 of the guaranteed ones, lays the PDF out (Typst), seals it (pyHanko), and records its
 SHA-256: the public verifier recognises the file by it.
+
+One module on purpose, though slightly longer than the house's ~400 lines: the request
+and the rendering share what a document carries; the layout is in Typst templates.
 """
 
 from __future__ import annotations
@@ -280,7 +283,7 @@ REVOKED_UNUSED = (
 
 def _revoke(issuances, *, actor: Actor, reason: str) -> int:
     """Revokes credentials of a document (`document.credentials`, filtered)."""
-    from passeport.credentials.services import revoke_all
+    from passeport.credentials.revocation import revoke_all
 
     return revoke_all(issuances, actor=actor, reason=reason)
 

@@ -10,6 +10,9 @@ The passport entry itself is a `records.PreventionTraining` (written only throug
   verification state;
 - `PreventionImport` + `ImportRejection`: a file received, its progress and its report;
 - `IdempotencyKey`: the API's stored answers to `Idempotency-Key` requests.
+
+One module on purpose, though longer than the house's ~400 lines: Django's convention
+(one `models` per app, one migration history), and the models refer to each other.
 """
 
 import uuid

@@ -1,12 +1,20 @@
 """The OpenAPI document's operations stay what clients were generated from: a router
-moving from one app to another (accrochage from `api/` to `ingest/`) keeps its paths,
-operation ids and summaries."""
+moving from one app to another (accrochage from `api/` to `ingest/`, the verifier from
+`api/` to `documents/`) keeps its paths, operation ids and summaries."""
 
 import pytest
 
 from passeport.api.urls import api
 
 PINNED = {
+    ("post", "/api/v1/verify"): (
+        "passeport_api_verify_verify",
+        "Vérifier une attestation numérique ou un lien de partage",
+    ),
+    ("post", "/api/v1/verify/pdf"): (
+        "passeport_api_verify_verify_pdf",
+        "Vérifier un PDF scellé (CV ou attestation)",
+    ),
     ("post", "/api/v1/accrochage"): (
         "passeport_api_accrochage_submit",
         "Déposer un fichier d'accrochage",

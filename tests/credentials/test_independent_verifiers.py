@@ -15,7 +15,7 @@ from pyld.jsonld import JsonLdProcessor
 from sd_jwt.common import SDObj
 from sd_jwt.issuer import SDJWTIssuer
 
-from passeport.credentials import jsonld, keys, services, statuslists
+from passeport.credentials import jsonld, keys, revocation, services, statuslists
 from passeport.credentials.models import KeyAlgorithm
 from passeport.journal.actors import Actor
 
@@ -82,7 +82,7 @@ def test_sd_jwt_failures(client, training, holder, expired_training, issued_in_2
         _, expired = services.issue_sd_jwt(expired_record, actor=ACTOR)
 
     revoked_issuance, revoked = services.issue_sd_jwt(training, actor=ACTOR)
-    services.revoke(revoked_issuance, actor=ACTOR, reason="test")
+    revocation.revoke(revoked_issuance, actor=ACTOR, reason="test")
 
     answers = independent.run(
         [
@@ -190,9 +190,9 @@ def test_open_badge_failures(client, training, holder, expired_training, issued_
         _, expired = services.issue_open_badge(expired_record, actor=ACTOR)
 
     revoked_issuance, revoked = services.issue_open_badge(training, actor=ACTOR)
-    services.revoke(revoked_issuance, actor=ACTOR, reason="test")
+    revocation.revoke(revoked_issuance, actor=ACTOR, reason="test")
     suspended_issuance, suspended = services.issue_open_badge(training, actor=ACTOR)
-    services.suspend(suspended_issuance, actor=ACTOR, reason="test")
+    revocation.suspend(suspended_issuance, actor=ACTOR, reason="test")
 
     answers = independent.run(
         [

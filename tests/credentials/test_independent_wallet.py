@@ -14,7 +14,7 @@ DEBUG on, as on a developer's machine (its errors must still be JSON):
 
 import pytest
 
-from passeport.credentials import claims, oid4vci, services, verification
+from passeport.credentials import claims, oid4vci, revocation, verification
 from passeport.credentials.models import (
     CredentialOffer,
     Issuance,
@@ -185,7 +185,7 @@ def test_presentations_from_the_independent_wallet(server, issuable, holder):
 
 def test_refused_presentations_from_the_independent_wallet(server, training, holder):
     good, revoked = _receive_all([training, training])
-    services.revoke(Issuance.objects.order_by("pk").last(), actor=ACTOR, reason="test")
+    revocation.revoke(Issuance.objects.order_by("pk").last(), actor=ACTOR, reason="test")
     tampered, revoked_request, wrong_nonce, replayed, declined, replay_target, untrusted = [
         requests.create("formation") for _ in range(7)
     ]

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.utils import timezone
 
-from passeport.credentials import jsonld, keys, services, statuslists
+from passeport.credentials import badges, jsonld, keys, services, statuslists
 from passeport.credentials.models import Issuance, IssuedFormat
 from passeport.journal.actors import Actor
 from passeport.journal.models import JournalEntry
@@ -76,7 +76,7 @@ def test_open_badge_shape(certification):
     assert badge["issuer"]["id"] == keys.issuer_did()
     subject = badge["credentialSubject"]
     assert subject["id"].startswith("urn:uuid:")
-    assert subject["id"] == services.subject_id(certification.person)
+    assert subject["id"] == badges.subject_id(certification.person)
     assert subject["achievement"]["humanCode"] == "RNCP34321"
     assert subject["identifier"][0]["hashed"] is True
     assert [entry["statusPurpose"] for entry in badge["credentialStatus"]] == [

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from passeport.credentials import services
+from passeport.credentials import revocation, services
 from passeport.credentials.models import PresentationRequest
 from passeport.credentials.oid4vp import requests
 from passeport.journal.actors import Actor
@@ -157,7 +157,7 @@ def test_refused_presentations(bound, wallet_key, certification, problem):
 
 def test_revoked_credential(bound, wallet_key):
     issuance, credential = bound
-    services.revoke(issuance, actor=ACTOR, reason="test")
+    revocation.revoke(issuance, actor=ACTOR, reason="test")
     request = requests.create("formation")
     payload = fetch(request)
     assert answer(payload, present(credential, wallet_key, payload)).status_code == 400

@@ -8,7 +8,7 @@ import zlib
 
 import pytest
 
-from passeport.credentials import services, statuslists, verification
+from passeport.credentials import revocation, services, statuslists, verification
 from passeport.credentials.models import Issuance, IssuanceState, StatusList
 from passeport.journal.actors import Actor
 from passeport.journal.models import JournalEntry
@@ -43,7 +43,7 @@ def test_token_status_list_url_and_layout(client, training):
     assert payload["status_list"]["bits"] == 2
     assert len(bits) * 4 >= 131_072 and not any(bits)
 
-    services.revoke(issuance, actor=ACTOR, reason="test")
+    revocation.revoke(issuance, actor=ACTOR, reason="test")
     payload = _jwt_payload(
         client.get(f"/credentials/status/{status_list.public_id}").content.decode()
     )
@@ -56,9 +56,9 @@ def test_token_status_list_url_and_layout(client, training):
 
 def test_bitstring_status_list_layout(client, training):
     issuance, badge = services.issue_open_badge(training, actor=ACTOR)
-    services.suspend(issuance, actor=ACTOR, reason="test")
-    revocation, suspension = (entry["statusListCredential"] for entry in badge["credentialStatus"])
-    for url, purpose, expected in ((revocation, "revocation", 0), (suspension, "suspension", 1)):
+    revocation.suspend(issuance, actor=ACTOR, reason="test")
+    revoked_url, suspension = (entry["statusListCredential"] for entry in badge["credentialStatus"])
+    for url, purpose, expected in ((revoked_url, "revocation", 0), (suspension, "suspension", 1)):
         response = client.get(url.removeprefix("http://127.0.0.1:8000"))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/vc+ld+json"
@@ -130,14 +130,14 @@ def test_publication_change_does_not_revoke(training):
 
 def test_suspension_is_reversible_revocation_is_not(training):
     issuance, credential = services.issue_sd_jwt(training, actor=ACTOR)
-    services.suspend(issuance, actor=ACTOR, reason="Contrôle")
+    revocation.suspend(issuance, actor=ACTOR, reason="Contrôle")
     verdict = verification.verify_sd_jwt(credential)
     assert not verdict.ok
     assert "Suspendu" in next(c.detail for c in verdict.checks if c.code == "status")
-    services.reinstate(issuance, actor=ACTOR, reason="Contrôle terminé")
+    revocation.reinstate(issuance, actor=ACTOR, reason="Contrôle terminé")
     assert verification.verify_sd_jwt(credential).ok
-    services.revoke(issuance, actor=ACTOR, reason="test")
-    assert not services.reinstate(issuance, actor=ACTOR, reason="test")
+    revocation.revoke(issuance, actor=ACTOR, reason="test")
+    assert not revocation.reinstate(issuance, actor=ACTOR, reason="test")
     assert Issuance.objects.get(pk=issuance.pk).state == IssuanceState.REVOKED
 
 
@@ -146,7 +146,7 @@ def test_resigned_when_bits_change(client, training):
     url = f"/credentials/status/{issuance.status_list.public_id}"
     first = client.get(url).content
     assert client.get(url).content == first  # cached signature
-    services.revoke(issuance, actor=ACTOR, reason="test")
+    revocation.revoke(issuance, actor=ACTOR, reason="test")
     second = client.get(url).content
     assert second != first
     # An old signature is renewed even without change (the JWT expires after a day).

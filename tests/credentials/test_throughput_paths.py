@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from passeport.credentials import services, statuslists, verification
+from passeport.credentials import revocation, services, statuslists, verification
 from passeport.credentials.models import Issuance, IssuedFormat, StatusList, StatusListFormat
 from passeport.journal.actors import Actor
 from passeport.journal.models import JournalEntry
@@ -112,8 +112,8 @@ def test_revocation_is_seen_at_once_by_our_verifier(training):
     badge_issuance, badge = services.issue_open_badge(training, actor=ACTOR)
     assert verification.verify_sd_jwt(credential).ok
     assert verification.verify_open_badge(badge).ok
-    services.revoke(issuance, actor=ACTOR, reason="test")
-    services.suspend(badge_issuance, actor=ACTOR, reason="test")
+    revocation.revoke(issuance, actor=ACTOR, reason="test")
+    revocation.suspend(badge_issuance, actor=ACTOR, reason="test")
     assert not verification.verify_sd_jwt(credential).ok
     verdict = verification.verify_open_badge(badge)
     assert "Suspendu" in next(c.detail for c in verdict.checks if c.code == "status")
@@ -122,7 +122,7 @@ def test_revocation_is_seen_at_once_by_our_verifier(training):
 def test_lookup_reads_one_entry(training):
     issuance, _ = services.issue_sd_jwt(training, actor=ACTOR)
     status_list = issuance.status_list
-    services.suspend(issuance, actor=ACTOR, reason="test")
+    revocation.suspend(issuance, actor=ACTOR, reason="test")
     entry = statuslists.lookup([status_list.public_id], issuance.status_index)
     assert entry[status_list.public_id].value == statuslists.TOKEN_SUSPENDED
     neighbour = (issuance.status_index + 1) % status_list.size
@@ -159,7 +159,9 @@ def test_verify_api_runs_outside_a_request_transaction(client, training):
     # Under ATOMIC_REQUESTS the test's own transaction would show a SAVEPOINT here.
     assert not [q for q in queries.captured_queries if "SAVEPOINT" in q["sql"]]
     assert len(queries) <= 2
-    services.revoke(Issuance.objects.get(format=IssuedFormat.SD_JWT_VC), actor=ACTOR, reason="test")
+    revocation.revoke(
+        Issuance.objects.get(format=IssuedFormat.SD_JWT_VC), actor=ACTOR, reason="test"
+    )
     response = client.post(
         "/api/v1/verify", {"sd_jwt": credential}, content_type="application/json"
     )

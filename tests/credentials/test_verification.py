@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwcrypto.jwk import JWK
 from jwcrypto.jws import JWS
 
-from passeport.credentials import jsonld, keys, services, statuslists, verification
+from passeport.credentials import jsonld, keys, revocation, services, statuslists, verification
 from passeport.credentials.models import KeyAlgorithm
 from passeport.journal.actors import Actor
 
@@ -168,11 +168,11 @@ def test_open_badge_refusals(training, holder):
     )
     assert "Signature invalide" in _failed(verification.verify_open_badge(wrong_key), "integrity")
 
-    services.revoke(issuance, actor=ACTOR, reason="test")
+    revocation.revoke(issuance, actor=ACTOR, reason="test")
     assert "Révoqué" in _failed(verification.verify_open_badge(badge), "status")
 
     suspended_issuance, suspended = services.issue_open_badge(training, actor=ACTOR)
-    services.suspend(suspended_issuance, actor=ACTOR, reason="test")
+    revocation.suspend(suspended_issuance, actor=ACTOR, reason="test")
     assert "Suspendu" in _failed(verification.verify_open_badge(suspended), "status")
 
     assert not verification.verify_open_badge("{pas du json").ok

@@ -102,6 +102,7 @@ def test_the_recipient_page_shows_statuses_hides_withdrawn_entries_and_no_nir(
 
 
 def test_the_recipient_sees_the_state_of_issued_credentials(client, holder, published):
+    from passeport.credentials import revocation
     from passeport.credentials import services as credentials
 
     certification = next(r for r in published if isinstance(r, Certification))
@@ -109,7 +110,7 @@ def test_the_recipient_sees_the_state_of_issued_credentials(client, holder, publ
     assert "Non émise" in client.get(f"/partage/{token}/").content.decode()
     issuance, _ = credentials.issue_sd_jwt(certification, actor=Actor.for_user(holder))
     assert "Valide (non révoquée)" in client.get(f"/partage/{token}/").content.decode()
-    credentials.revoke(issuance, actor=Actor.for_user(holder), reason="test")
+    revocation.revoke(issuance, actor=Actor.for_user(holder), reason="test")
     assert "Révoquée" in client.get(f"/partage/{token}/").content.decode()
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
+from passeport.credentials import revocation
 from passeport.credentials import services as credentials
 from passeport.documents import services as documents
 from passeport.documents.models import DocumentKind
@@ -142,7 +143,7 @@ def test_the_api_answers_the_same_verdicts(client, sealed, certification, holder
         "/api/v1/verify", {"open_badge": badge}, content_type="application/json"
     ).json()
     assert data["valid"] is True
-    credentials.revoke_for_record(certification)
+    revocation.revoke_for_record(certification)
     data = client.post(
         "/api/v1/verify", {"open_badge": badge}, content_type="application/json"
     ).json()

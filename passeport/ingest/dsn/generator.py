@@ -6,6 +6,9 @@ Two sources of individuals:
 - `database_groups`: the persons in the database, with their DSN employment periods in
   force during the month (same contract numbers, so that ingesting the file changes
   nothing), then persons without one, given a new contract at an existing employer.
+
+One module on purpose, though longer than the house's ~400 lines: it writes one format
+(the DSN's blocks in their order), and its parts are that order.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passeport.credentials import oid4vci, services
+from passeport.credentials import oid4vci, revocation, services
 from passeport.credentials.models import CredentialOffer, Issuance, IssuedFormat
 from passeport.journal.actors import Actor
 from passeport.records.timeline import SLUG_BY_MODEL, get_entry, kind_of
@@ -102,7 +102,7 @@ def download(request, kind, public_id):
 @holder_required
 def revoke(request, public_id):
     issuance = get_object_or_404(Issuance, public_id=public_id, person=request.user.person)
-    if services.revoke(
+    if revocation.revoke(
         issuance, actor=Actor.for_user(request.user), reason="Révoquée par le titulaire"
     ):
         messages.success(

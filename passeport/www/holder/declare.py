@@ -16,7 +16,8 @@ from passeport.records.timeline import kind_of
 from passeport.referentials.search import search_skills
 
 from .access import holder_required
-from .forms import DECLARE_FORMS, ReasonForm, SkillForm, edit_form_class
+from .declare_forms import DECLARE_FORMS, SkillForm, edit_form_class
+from .forms import ReasonForm
 from .views import _entry_or_404
 
 SKILL_RESULTS = 15

@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from . import counselling, cpf, followup, views
+from . import counselling, cpf, views
+from .followup import board as followup_board
+from .followup import people as followup_people
 from .prevention import corrections, declarations, declare, imports, reviews
 
 app_name = "pro"
@@ -67,32 +69,32 @@ urlpatterns = [
     # Follow-up of the employees' prevention trainings (passeport.followup).
     path(
         "organisations/<uuid:public_id>/prevention/suivi/",
-        followup.board,
+        followup_board.board,
         name="followup_board",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/suivi/export.<str:fmt>",
-        followup.export,
+        followup_board.export,
         name="followup_export",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/suivi/salaries/<uuid:person_id>/",
-        followup.employee,
+        followup_people.employee,
         name="followup_employee",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/suivi/liste/",
-        followup.roster,
+        followup_people.roster,
         name="followup_roster",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/suivi/postes/",
-        followup.posts,
+        followup_people.posts,
         name="followup_posts",
     ),
     path(
         "organisations/<uuid:public_id>/prevention/suivi/rappels-lus/",
-        followup.mark_read,
+        followup_people.mark_read,
         name="followup_mark_read",
     ),
     # Declaring prevention trainings (passeport.prevention): form, file import.

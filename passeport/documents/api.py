@@ -3,6 +3,7 @@
 `POST /api/v1/verify` takes an SD-JWT VC presentation, an Open Badges 3.0 credential or a
 share link (JSON); `POST /api/v1/verify/pdf` a sealed PDF (multipart). Both answer the
 verdict every verifier of the service gives: `valid`, and each check in French.
+Operation ids kept from when this router lived in `api/verify.py`.
 """
 
 import json
@@ -84,6 +85,7 @@ DESCRIPTION = (
 @router.post(
     "",
     response={200: VerdictOut, 400: Error, 429: Error},
+    operation_id="passeport_api_verify_verify",
     summary="Vérifier une attestation numérique ou un lien de partage",
     description=DESCRIPTION,
 )
@@ -118,6 +120,7 @@ def unreadable(kind: str, message: str) -> Verdict:
 @router.post(
     "/pdf",
     response={200: VerdictOut, 400: Error, 413: Error, 429: Error},
+    operation_id="passeport_api_verify_verify_pdf",
     summary="Vérifier un PDF scellé (CV ou attestation)",
     description=(
         "Sans authentification. Le PDF en `multipart/form-data`, champ `file`. Vérifie le "
