@@ -14,7 +14,7 @@ PORT ?= 8000
 TEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run dev test quality bench venv lock migrate demo clean-db format browser verifiers pdfsig fiches
+.PHONY: run dev test quality bench venv lock migrate demo clean-db format browser verifiers pdfsig fiches wrk
 
 venv: $(STAMP)
 
@@ -119,8 +119,17 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: venv
+bench: venv wrk
 	@$(BIN)/python -m bench
+
+# The HTTP benchmarks' load generator (bench/_wrk.py): Debian's wrk, installed here when
+# missing and possible (root with apt); never a Python client.
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  echo "Installation de wrk (mesures HTTP de make bench)…" && \
+	  { apt-get install -y -qq --no-install-recommends wrk >/dev/null 2>&1 || \
+	    { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }; }; } || \
+	  echo "wrk absent : les chemins web de make bench ne seront pas mesurés."
 
 # Regenerates requirements.lock from pyproject.toml (needs network access to PyPI).
 lock:

@@ -12,13 +12,16 @@ by `bm25`. Filters are the same ORM conditions on both.
 import datetime
 import re
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Exists, F, FloatField, OuterRef, Value
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 
+from passeport.prevention import catalogue
 from passeport.referentials.text import normalize
 
 from .enums import CodeKind, EnrolmentStatus, Modality
@@ -190,3 +193,21 @@ def search(filters: Filters, today: datetime.date, page_number=1, per_page: int 
         for training in trainings
     ]
     return page
+
+
+def renewal_path(title: str, certification_code: str = "") -> str:
+    """The public search for sessions that renew a prevention training: by its
+    certification code when the catalogue of kinds knows one (an RS fiche), else by the
+    kind's shortest keyword (the search wants every word: « mac sst », not the kind's long
+    name) or, unclassified, the training's own title."""
+    kind = catalogue.classify(title, certification_code=certification_code)
+    code = (certification_code or "").strip().upper()
+    if not code and kind is not None and kind.certification_codes:
+        code = kind.certification_codes[0]
+    if code:
+        query = {"certification": code}
+    elif kind is not None and kind.keywords:
+        query = {"q": min(kind.keywords, key=len)}
+    else:
+        query = {"q": title}
+    return f"{reverse('public:catalog_search')}?{urlencode(query)}"

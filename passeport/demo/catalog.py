@@ -141,7 +141,7 @@ def seed(today: datetime.date | None = None) -> dict[str, int]:
             (
                 "DEMO-CAR",
                 "Conduite de chariots élévateurs en sécurité",
-                "Conduire un chariot élévateur en sécurité ; préparer le test CACES.",
+                "Conduire un chariot élévateur en sécurité ; préparer le CACES® R489.",
                 "",
                 120_000,
                 Modality.IN_PERSON if commune else Modality.REMOTE,

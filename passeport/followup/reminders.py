@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from passeport.catalog import search
 from passeport.consent.models import ConsentScope, PreventionConsent
 from passeport.jobs.mail import send_after_commit
 from passeport.journal import services as journal
@@ -274,6 +275,10 @@ def _build(messages) -> list[EmailMultiAlternatives]:
             "reminder": reminder,
             "organisation": organisation,
             "link": link,
+            # Sessions of the catalogue that renew it (the holder's own choice to make).
+            "sessions_link": _site(search.renewal_path(reminder.training_title))
+            if kind == "holder"
+            else "",
             "expired": reminder.milestone == Milestone.EXPIRY,
         }
         subject = f"{SERVICE_NAME} : {reminder.message}"

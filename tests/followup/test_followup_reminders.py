@@ -189,3 +189,38 @@ def test_command_with_a_date_and_bad_date(make_employee, training, day, capsys):
 
     with pytest.raises(CommandError, match="Date invalide"):
         call_command("send_reminders", "--date", "31/12/2026")
+
+
+def test_the_holder_is_led_to_sessions_that_renew_the_training(
+    client, make_employee, training, day, django_capture_on_commit_callbacks
+):
+    """The reminder and the entry page lead to the catalogue's sessions of the same kind;
+    followed, the link finds a CACES R489 session and not an unrelated one."""
+    from django.urls import reverse
+
+    from passeport.catalog.search import renewal_path
+    from passeport.records.models import PreventionTraining
+    from passeport.records.timeline import SLUG_BY_MODEL
+    from passeport.users.models import User
+    from tests.catalog import helpers
+
+    person = make_employee("all")
+    record = training(person, valid_until=day + D(30), title="CACES R489 catégorie 3")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_reminders(day)
+    (to_holder,) = [m for m in mail.outbox if m.to == ["titulaire@example.org"]]
+    path = renewal_path("CACES R489 catégorie 3")
+    assert path == "/formations/?q=r489"
+    assert path in to_holder.body and path in to_holder.alternatives[0][0]
+
+    organisation = helpers.provider()
+    helpers.offer(organisation, ref="CAR", title="Chariots élévateurs : CACES® R489")
+    helpers.offer(organisation, ref="ANG", title="Anglais professionnel")
+    page = client.get(path).content.decode()
+    assert "Chariots élévateurs" in page and "Anglais professionnel" not in page
+
+    client.force_login(User.objects.get(person=person))
+    slug = SLUG_BY_MODEL[PreventionTraining]
+    entry = client.get(reverse("holder:entry", args=[slug, record.public_id])).content.decode()
+    assert "Trouver une session pour la renouveler" in entry
+    assert 'href="/formations/?q=r489"' in entry

@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from passeport.catalog import search
 from passeport.cpf import history as rights_history
 from passeport.journal.actors import Actor
 from passeport.records import corrections
 from passeport.records import services as records
 from passeport.records.enums import CONTRACT_NATURES, RecordStatus
+from passeport.records.models import PreventionTraining
 from passeport.records.timeline import (
     KINDS,
     Filters,
@@ -34,6 +36,7 @@ from passeport.records.timeline import (
     timeline,
     versions,
 )
+from passeport.records.validity import ValidityState
 from passeport.referentials.models import RomeSkill
 
 from .access import holder_required
@@ -158,9 +161,18 @@ def _entry_context(request, record, correction_form=None):
     today = timezone.localdate()
     kind = kind_of(record)
     current = record.status in (RecordStatus.ACTIVE, RecordStatus.EXPIRED)
+    entry = entry_for(record, today)
+    renewal = None
+    if (
+        isinstance(record, PreventionTraining)
+        and current
+        and entry.validity in (ValidityState.EXPIRING, ValidityState.EXPIRED)
+    ):
+        renewal = search.renewal_path(record.title, record.certification_code)
     return {
         "record": record,
-        "entry": entry_for(record, today),
+        "entry": entry,
+        "renewal_path": renewal,
         "kind": kind,
         "kind_label": record.kind_label,
         "fields": _fields(record),
