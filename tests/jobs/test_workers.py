@@ -12,6 +12,7 @@ DATABASE_URL names PostgreSQL). Without Redis the second test is skipped, except
 (CI=true), where it fails.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -245,7 +246,32 @@ def test_the_procfile_serves_pages_and_runs_the_background_work(prepared, tmp_pa
             urllib.request.urlopen(f"http://127.0.0.1:{port}/nexistepas", timeout=5)
         assert missing.value.code == 404 and "Page non trouvée" in missing.value.read().decode()
     finally:
+        # honcho starts each process in its own session: killing honcho's group would leave
+        # gunicorn and the worker running. SIGTERM makes honcho stop them, as Ctrl-C does.
+        honcho.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            honcho.wait(30)
         site.stop()
+        left = _processes_of(str(tmp_path))
+        for pid in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        assert not left, "gunicorn ou le worker survivent à honcho"
+
+
+def _processes_of(marker: str) -> list[int]:
+    """The processes whose environment names `marker` (this test's directory), a few
+    seconds after they were asked to stop: what honcho left behind (Linux's /proc)."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = []
+        for environ in Path("/proc").glob("[0-9]*/environ"):
+            with contextlib.suppress(OSError):
+                if marker.encode() in environ.read_bytes():
+                    found.append(int(environ.parent.name))
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
 
 
 def _free_port() -> int:
