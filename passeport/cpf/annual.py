@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Min, Sum
 from django.utils import timezone
 
@@ -31,9 +31,10 @@ from passeport.records.enums import RecordStatus
 from passeport.records.models import Certification
 
 from . import rules
+from .bulk import latest_balances
 from .enums import MovementKind, MovementSource, Part
 from .ledger import Balances, Entry, build_movement, movement_event
-from .models import BALANCE_FIELDS, CpfAccount, Movement
+from .models import CpfAccount, Movement
 
 ACTOR = Actor.system("compute_cpf_rights")
 BATCH = 5_000
@@ -247,40 +248,7 @@ class _Batch:
         }
 
     def _latest(self, ids: list[int], *, lock: bool) -> dict[int, Balances]:
-        if not ids:
-            return {}
-        if lock:
-            # In key order, so that concurrent writers never wait on each other in a cycle.
-            list(
-                CpfAccount.objects.select_for_update()
-                .filter(field_in(CpfAccount, "id", ids))
-                .order_by("pk")
-                .values_list("pk")
-            )
-        columns = ", ".join(f"m.{name}" for name in BALANCE_FIELDS)
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # One index probe per account (backward on account + seq).
-                cursor.execute(
-                    f"SELECT a.id, m.seq, {columns} FROM unnest(%s::bigint[]) AS a(id) "  # noqa: S608
-                    "CROSS JOIN LATERAL (SELECT * FROM cpf_movement WHERE account_id = a.id "
-                    "ORDER BY seq DESC LIMIT 1) AS m",
-                    [ids],
-                )
-                rows = cursor.fetchall()
-            else:
-                rows = []
-                for start in range(0, len(ids), 500):
-                    chunk = ids[start : start + 500]
-                    marks = ", ".join(["%s"] * len(chunk))
-                    cursor.execute(
-                        f"SELECT m.account_id, m.seq, {columns} FROM cpf_movement m "  # noqa: S608
-                        f"WHERE m.account_id IN ({marks}) AND m.seq = (SELECT MAX(seq) "
-                        "FROM cpf_movement WHERE account_id = m.account_id)",
-                        chunk,
-                    )
-                    rows.extend(cursor.fetchall())
-        return {row[0]: Balances.from_row(row[2:], row[1]) for row in rows}
+        return latest_balances(ids, lock=lock)
 
     def _certified(self, person_ids: list[int]) -> set[int]:
         """Persons with a certification of level 3 or more known to the passport by the

@@ -1,8 +1,9 @@
 """Credit orders (« dotations »): received by form, file or API, idempotent by the
 funder's own order identifier; credited to the holders' accounts once the funder's
 transfer is confirmed (an operator in the admin, or a bank statement import), through
-`passeport.cpf.ledger.credit` only; what is unused of a restricted credit past its date
-returns to the funder (décret 2025-341, `return_unused_credits`)."""
+the ledger's batch writer (`passeport.cpf.bulk.post_many`) only; what is unused of a
+restricted credit past its date returns to the funder (décret 2025-341,
+`return_unused_credits`)."""
 
 import datetime
 import re
@@ -13,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from passeport.core.digits import ascii_int
-from passeport.cpf import ledger
+from passeport.cpf import bulk, ledger
 from passeport.cpf.enums import MovementKind, MovementSource, Part
 from passeport.cpf.rules import euros
 from passeport.journal import services as journal
@@ -280,35 +281,42 @@ def confirm_payment(order: CreditOrder, *, actor: Actor, note: str = "", now: bo
 
 
 def credit_pending_lines(order: CreditOrder, *, actor: Actor) -> int:
-    """Credits the pending lines of a credited order, through `cpf.ledger.credit` only."""
+    """Credits the pending lines of a credited order, through the ledger's batch writer
+    (`cpf.bulk.post_many`) only."""
     credited = 0
     while True:
         with transaction.atomic():
             lines = list(
                 CreditLine.objects.select_for_update()
                 .filter(order=order, order__status=OrderStatus.CREDITED, status=LineStatus.PENDING)
-                .select_related("person")
                 .order_by("number")[:CHUNK]
             )
             if not lines:
                 return credited
-            for line in lines:
-                account = ledger.open_account(line.person, actor=actor)
-                ledger.credit(
-                    account,
-                    Part.FUNDER,
-                    line.amount_cents,
-                    kind=MovementKind.FUNDER_CREDIT,
-                    source_kind=MovementSource.FUNDER,
-                    actor=actor,
-                    declarant=order.funder,
-                    reference=movement_reference(order),
-                    details={
-                        "order": str(order.public_id),
-                        "line": line.number,
-                        "kind": order.kind,
-                    },
-                )
+            # One insert and one journal append for the chunk (cpf.bulk: the accounts
+            # locked in key order, each movement numbered from the last one).
+            bulk.post_many(
+                [
+                    (
+                        line.person_id,
+                        ledger.Entry(
+                            kind=MovementKind.FUNDER_CREDIT,
+                            part=Part.FUNDER,
+                            amount=line.amount_cents,
+                            source_kind=MovementSource.FUNDER,
+                            declarant=order.funder,
+                            reference=movement_reference(order),
+                            details={
+                                "order": str(order.public_id),
+                                "line": line.number,
+                                "kind": order.kind,
+                            },
+                        ),
+                    )
+                    for line in lines
+                ],
+                actor=actor,
+            )
             CreditLine.objects.filter(pk__in=[line.pk for line in lines]).update(
                 status=LineStatus.CREDITED, credited_at=timezone.now()
             )
