@@ -295,6 +295,10 @@ PREVENTION_IMPORT_BROKEN_AFTER = env("PREVENTION_IMPORT_BROKEN_AFTER", 1_000, ca
 # Funders' top-ups evaluated and committed with each purchase's plan of funding: the
 # funders' co-construction rules and restricted credits (passeport.funding).
 CATALOG_TOPUP_PROVIDERS = ["passeport.funding.purchase.FundingTopUps"]
+# A training done in part gives back the debited rights of the part not done; after an
+# abandonment without force majeure they stay debited (Mon Compte Formation's conditions
+# générales), unless this is on.
+CATALOG_RECREDIT_AFTER_ABANDONMENT = env("CATALOG_RECREDIT_AFTER_ABANDONMENT", False, cast=bool)
 
 # --- Cache ------------------------------------------------------------------------------
 # Rate limits, identity providers' metadata, the portal's pages and menus, opportunistic

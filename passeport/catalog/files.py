@@ -21,6 +21,7 @@ transitions, who may trigger them and what each does to the ledger are read toge
 import datetime
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -412,10 +413,34 @@ def validate_service_done(file, *, actor: Actor) -> TrainingFile:
     if file.topups:
         for provider in topups.providers():
             provider.settle(file.reference, file.completion_percent or 0, 100)
+    _recredit_unrealised(file, actor)
     if file.certification_obtained or file.completion_percent == 100:
         file.record = passport.store_training(file, actor)
         file.save(update_fields=["record"])
     return file
+
+
+def _recredit_unrealised(file, actor: Actor) -> None:
+    """A training done in part gives back to the holder the debited rights of the part not
+    done (the provider is paid pro rata: `paid_to_provider_cents`) — except after an
+    abandonment without force majeure, where the Conditions générales keep them debited
+    (`CATALOG_RECREDIT_AFTER_ABANDONMENT`, off by default)."""
+    done = file.completion_percent if file.completion_percent is not None else 100
+    if done >= 100 or not file.funder_cents + file.rights_cents:
+        return
+    if file.exit_reason == ReasonCode.EXIT_ABANDONED and not (
+        settings.CATALOG_RECREDIT_AFTER_ABANDONMENT
+    ):
+        return
+    account = ledger.account_of(file.person)
+    if account is not None:
+        ledger.recredit(
+            account,
+            reference=file.reference,
+            percent_done=done,
+            actor=actor,
+            reason="Formation réalisée en partie",
+        )
 
 
 @transaction.atomic

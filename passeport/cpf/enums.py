@@ -26,6 +26,7 @@ class MovementKind(models.TextChoices):
     RESERVATION = "reservation", "Réservation pour un dossier de formation"
     DEBIT = "debit", "Débit à l'entrée en formation"
     RELEASE = "release", "Libération d'une réservation"
+    RECREDIT = "recredit", "Droits recrédités (formation réalisée en partie)"
 
 
 class MovementSource(models.TextChoices):

@@ -160,6 +160,12 @@ def describe(movement: Movement, names: dict[str, str], declarants: dict[int, st
     elif kind == MovementKind.DEBIT:
         title = "Entrée en formation"
         text = f"Dossier de formation {ref} : droits débités."
+    elif kind == MovementKind.RECREDIT:
+        title = "Droits recrédités : formation réalisée en partie"
+        text = (
+            f"Dossier de formation {ref} : réalisée à {d.get('percent_done', 0)} %, "
+            f"la part non réalisée des {rules.euros(d.get('debited', 0))} débités vous est rendue."
+        )
     else:
         title = "Réservation libérée"
         text = (

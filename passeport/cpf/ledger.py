@@ -433,6 +433,45 @@ def release(
     return post(account, plan, actor=actor)
 
 
+def recredit(
+    account: CpfAccount, *, reference: str, percent_done: int, actor: Actor, reason: str = ""
+) -> list[Movement]:
+    """After a training done in part: what was debited for `reference` beyond
+    `percent_done` % goes back to the part it came from (rounded in the holder's favour:
+    the share kept is rounded down). Once per file: nothing when already re-credited, when
+    nothing was debited, or at 100 %."""
+
+    def plan(current: Balances) -> list[Entry]:
+        movements = account.movements.filter(reference=reference)
+        if movements.filter(kind=MovementKind.RECREDIT).exists():
+            return []
+        debited: dict[str, int] = {}
+        for part, amount in movements.filter(kind=MovementKind.DEBIT).values_list("part", "amount"):
+            debited[part] = debited.get(part, 0) - amount
+        related = _reservation_seq(account, reference)
+        entries = []
+        for part, total in debited.items():
+            back = total - total * percent_done // 100
+            if back > 0:
+                entries.append(
+                    Entry(
+                        kind=MovementKind.RECREDIT,
+                        part=part,
+                        amount=back,
+                        source_kind=MovementSource.TRAINING_FILE,
+                        reference=reference,
+                        related_seq=related,
+                        details={"percent_done": percent_done, "debited": total},
+                        reason=reason,
+                    )
+                )
+        return entries
+
+    if not 0 <= percent_done <= 100:
+        raise LedgerError("Le taux de réalisation est compris entre 0 et 100 %.")
+    return post(account, plan, actor=actor)
+
+
 def _euros(cents: int) -> str:
     from .rules import euros
 

@@ -245,6 +245,64 @@ def test_partial_completion_without_certification_adds_no_passport_entry():
     assert not TrainingRecord.objects.filter(person=person).exists()
 
 
+def _done_in_part(person, exit_reason, percent):
+    _, _, session = offer(provider(), price_cents=100_000)
+    today = timezone.localdate()
+    file = validated_file(person, session)
+    file = files.accept(file, actor=holder_actor(person), today=today, paid_cents=10_320)
+    start = file.start_date
+    files.declare_entry(file, actor=PROVIDER_ACTOR, entered_on=start, today=start)
+    files.declare_exit(file, actor=PROVIDER_ACTOR, exited_on=start, reason=exit_reason, today=start)
+    files.declare_service_done(
+        file, actor=PROVIDER_ACTOR, completion_percent=percent, absence_hours=0,
+        certification_obtained=None, today=start,
+    )  # fmt: skip
+    return files.validate_service_done(file, actor=SYSTEM)
+
+
+@pytest.mark.parametrize(
+    ("reason", "setting", "given_back"),
+    [
+        (ReasonCode.EXIT_FORCE_MAJEURE, False, True),
+        (ReasonCode.EXIT_ABANDONED, False, False),
+        (ReasonCode.EXIT_ABANDONED, True, True),
+    ],
+)
+def test_the_part_not_done_goes_back_to_the_holder(settings, reason, setting, given_back):
+    settings.CATALOG_RECREDIT_AFTER_ABANDONMENT = setting
+    person = PersonFactory()
+    account = account_with(person, 300_000)
+    file = _done_in_part(person, reason, 40)
+    debited = -sum(
+        account.movements.filter(kind=MovementKind.DEBIT).values_list("amount", flat=True)
+    )
+    assert debited == 100_000 - 10_320  # the price, less the holder's flat participation
+    recredits = account.movements.filter(kind=MovementKind.RECREDIT)
+    back = list(recredits.values_list("amount", flat=True))
+    # 40 % done: 60 % of the debit comes back (the share kept is rounded down).
+    assert back == ([debited - debited * 40 // 100] if given_back else [])
+    assert ledger.balances(account).available == 300_000 - debited + sum(back)
+    assert ledger.verify_account(account) == []
+    if given_back:  # once per file, whatever calls it again
+        ledger.recredit(account, reference=file.reference, percent_done=40, actor=SYSTEM)
+        assert recredits.count() == 1
+
+
+def test_the_holder_reads_why_rights_came_back(client):
+    from django.urls import reverse
+
+    from passeport.users.models import User
+    from tests.factories import UserFactory
+
+    user = UserFactory(holder=True)
+    account_with(user.person, 300_000)
+    file = _done_in_part(user.person, ReasonCode.EXIT_FORCE_MAJEURE, 75)
+    client.force_login(User.objects.get(pk=user.pk))
+    page = client.get(reverse("holder:rights")).content.decode()
+    assert "Droits recrédités : formation réalisée en partie" in page
+    assert f"{file.reference} : réalisée à 75 %" in page
+
+
 def test_a_control_stops_the_automatic_validation_until_lifted():
     from passeport.journal.actors import Actor, ActorKind
 
