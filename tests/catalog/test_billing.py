@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
 
+from passeport.api import services
 from passeport.catalog import billing, invoice_pdf
 from passeport.catalog.enums import BillingState, FileState
 from passeport.catalog.files import FileError
@@ -18,7 +19,7 @@ from passeport.catalog.webhooks import register
 from passeport.journal.actors import Actor, ActorKind
 from passeport.journal.models import JournalEntry
 from tests.cpf.helpers import account_with
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, UserFactory
 
 from .helpers import (
     PROVIDER_ACTOR,
@@ -192,3 +193,60 @@ def test_the_invoice_pdf_is_sealed_and_names_the_holder_by_initial_only():
     invoice.refresh_from_db()
     assert invoice.pdf.name.endswith("-emise.pdf")
     assert invoice_pdf.pdf_bytes(invoice) == content  # kept, not rendered again
+
+
+def _token(organisation, scopes=("training_files:manage",)):
+    api_client, secret = services.create_client(
+        organisation, name="Logiciel", scopes=list(scopes), created_by=UserFactory()
+    )
+    raw, _ = services.issue_token(api_client.client_id, secret, None)
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_the_api_invoices_idempotently_and_shows_billing(client):
+    org = provider()
+    file = _file(org)
+    headers = _token(org)
+    url = f"/api/v1/training-files/{file.public_id}/invoice"
+    first = client.post(url, content_type="application/json", **headers)
+    assert first.status_code == 200, first.content
+    body = first.json()
+    invoice = Invoice.objects.get(file=file)
+    assert (body["billing"], body["billing_label"]) == ("billed", "Facturé")
+    assert body["invoice_number"] == invoice.number
+    assert body["invoice_amount_cents"] == 200_000 and body["paid_at"] is None
+    again = client.post(url, content_type="application/json", **headers)
+    assert again.status_code == 200 and again.json()["invoice_number"] == invoice.number
+    assert Invoice.objects.count() == 1
+
+    billing.pay(invoice, actor=SYSTEM, on=timezone.localdate())
+    listed = client.get("/api/v1/training-files?state=service_done_validated", **headers).json()
+    assert listed[0]["billing"] == "paid"
+    assert listed[0]["paid_at"] == timezone.localdate().isoformat()
+
+
+def test_the_api_refuses_in_french_and_hides_other_providers_files(client):
+    org = provider()
+    holder = PersonFactory()
+    account_with(holder, 300_000)
+    _, _, session = offer(org)
+    open_file = validated_file(holder, session)
+    headers = _token(org)
+    refused = client.post(
+        f"/api/v1/training-files/{open_file.public_id}/invoice",
+        content_type="application/json",
+        **headers,
+    )
+    assert refused.status_code == 422
+    assert "n'est pas à facturer" in refused.json()["detail"]
+
+    file = _file(org, ref="F2")
+    url = f"/api/v1/training-files/{file.public_id}/invoice"
+    other = client.post(url, content_type="application/json", **_token(provider()))
+    assert other.status_code == 404
+    wrong_scope = client.post(
+        url, content_type="application/json", **_token(org, ["catalog:write"])
+    )
+    assert wrong_scope.status_code in (401, 403)
+    assert client.post(url, content_type="application/json").status_code == 401
+    assert not Invoice.objects.exists()
