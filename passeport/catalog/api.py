@@ -201,7 +201,10 @@ def _out(file, today) -> dict:
 
 
 def _billing(file) -> dict:
-    invoice = Invoice.objects.filter(file=file).first()
+    try:
+        invoice = file.invoice
+    except Invoice.DoesNotExist:
+        invoice = None
     return {
         "billing": file.billing,
         "billing_label": file.get_billing_display() if file.billing else "",
@@ -228,7 +231,7 @@ def list_files(request, state: str = FileState.NOT_PROCESSED, page: int = 1):
     start = (max(page, 1) - 1) * LIMIT
     rows = list(
         TrainingFile.objects.filter(provider=provider, state=state)
-        .select_related("person", "session__action__training")
+        .select_related("person", "session__action__training", "invoice")
         .order_by("act_before", "pk")[start : start + LIMIT]
     )
     actor = Actor.for_organisation(provider)
