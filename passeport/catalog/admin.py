@@ -1,13 +1,15 @@
 """The operators' back office for the catalogue: files with their history, controls,
-the funder's refusal, service fait validated by hand (each through the state machine)."""
+the funder's refusal, service fait validated by hand (each through the state machine);
+invoices, marked paid by hand when the accounting system confirms a transfer."""
 
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from passeport.journal.actors import Actor, ActorKind
 
-from . import files
+from . import billing, files
 from .enums import FileState, ReasonCode
-from .models import FileTransition, Payment, Training, TrainingFile, WebhookDelivery
+from .models import FileTransition, Invoice, Payment, Training, TrainingFile, WebhookDelivery
 
 
 def _operator(request) -> Actor:
@@ -116,3 +118,32 @@ class PaymentAdmin(admin.ModelAdmin):
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     list_display = ("event_id", "webhook", "attempts", "delivered_at", "last_error")
     readonly_fields = [field.name for field in WebhookDelivery._meta.fields]
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    list_display = ("number", "provider", "file", "amount_cents", "due_on", "paid_on")
+    list_filter = (("paid_on", admin.EmptyFieldListFilter),)
+    search_fields = ("number", "file__reference", "payment_reference")
+    actions = ["mark_paid"]
+    readonly_fields = [field.name for field in Invoice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Marquer comme payée (virement reçu aujourd'hui)")
+    def mark_paid(self, request, queryset):
+        actor = _operator(request)
+        today = timezone.localdate()
+        count = 0
+        for invoice in queryset.filter(paid_on__isnull=True):
+            try:
+                billing.pay(invoice, actor=actor, on=today)
+                count += 1
+            except files.FileError as error:
+                messages.error(request, f"{invoice.number} : {error.message}")
+        if count:
+            messages.success(request, f"{count} facture(s) marquée(s) payée(s).")

@@ -18,7 +18,7 @@ from passeport.api.models import ApiScope
 from passeport.journal.actors import Actor
 from passeport.www.holder.access import record_read
 
-from . import files, offers, webhooks
+from . import billing, files, offers, webhooks
 from .api_schemas import (
     DateIn,
     Error,
@@ -34,7 +34,7 @@ from .api_schemas import (
     WebhookOut,
 )
 from .enums import FileState
-from .models import IdempotencyKey, TrainingFile
+from .models import IdempotencyKey, Invoice, TrainingFile
 
 router = Router(tags=["Catalogue (organismes de formation)"])
 files_router = Router(tags=["Dossiers de formation (organismes de formation)"])
@@ -196,6 +196,22 @@ def _out(file, today) -> dict:
         "hours": file.hours,
         "start_date": file.start_date,
         "end_date": file.end_date,
+        **_billing(file),
+    }
+
+
+def _billing(file) -> dict:
+    try:
+        invoice = file.invoice
+    except Invoice.DoesNotExist:
+        invoice = None
+    return {
+        "billing": file.billing,
+        "billing_label": file.get_billing_display() if file.billing else "",
+        "invoice_number": invoice.number if invoice else None,
+        "invoice_amount_cents": invoice.amount_cents if invoice else None,
+        "invoice_due_on": invoice.due_on if invoice else None,
+        "paid_at": invoice.paid_on if invoice else None,
     }
 
 
@@ -215,7 +231,7 @@ def list_files(request, state: str = FileState.NOT_PROCESSED, page: int = 1):
     start = (max(page, 1) - 1) * LIMIT
     rows = list(
         TrainingFile.objects.filter(provider=provider, state=state)
-        .select_related("person", "session__action__training")
+        .select_related("person", "session__action__training", "invoice")
         .order_by("act_before", "pk")[start : start + LIMIT]
     )
     actor = Actor.for_organisation(provider)
@@ -323,4 +339,25 @@ def service_done(request, file_id: str, payload: ServiceDoneIn):
         file_id,
         payload.dict(),
         lambda f, a, today: files.declare_service_done(f, actor=a, today=today, **payload.dict()),
+    )
+
+
+@files_router.post(
+    "/{file_id}/invoice",
+    **{
+        **_operation("invoice", "Facturer un dossier « À facturer »"),
+        "description": (
+            "Émet la facture du dossier (service fait validé) : numéro `F-AAAA-000123`, "
+            "montant = prix × taux de réalisation (centimes, arrondi au centime inférieur), "
+            "payable par la Caisse des Dépôts sous 30 jours. Idempotent : un dossier déjà "
+            "facturé renvoie sa facture. Le PDF se télécharge depuis l'espace organisme."
+        ),
+    },
+)
+def invoice(request, file_id: str):
+    return _act(
+        request,
+        file_id,
+        {},
+        lambda f, a, today: billing.invoice(f, actor=a).file,
     )

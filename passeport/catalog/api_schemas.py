@@ -81,6 +81,14 @@ class FileOut(Schema):
     hours: int
     start_date: datetime.date
     end_date: datetime.date
+    billing: str = Field(description="Facturation : vide, to_bill, billed ou paid")
+    billing_label: str
+    invoice_number: str | None = Field(None, description="F-AAAA-000123, une fois facturé")
+    invoice_amount_cents: int | None = Field(
+        None, description="Montant facturé : le prix au prorata du taux de réalisation"
+    )
+    invoice_due_on: datetime.date | None
+    paid_at: datetime.date | None = Field(None, description="Jour du paiement reçu")
 
 
 class ProposalIn(Schema):

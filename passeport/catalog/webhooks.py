@@ -29,9 +29,22 @@ def register(organisation, url: str) -> Webhook:
     return webhook
 
 
-def payload(file, from_state: str) -> dict:
+def _invoice(invoice) -> dict:
     return {
-        "type": "training_file.state_changed",
+        "number": invoice.number,
+        "amount_cents": invoice.amount_cents,
+        "issued_at": invoice.issued_at.isoformat(),
+        "due_on": invoice.due_on.isoformat(),
+        "paid_on": invoice.paid_on.isoformat() if invoice.paid_on else None,
+        "payment_reference": invoice.payment_reference,
+    }
+
+
+def payload(file, from_state: str, invoice=None) -> dict:
+    """A change of state, or of billing (`training_file.billing_changed`, with the
+    invoice): the file's state and billing state are in both."""
+    body = {
+        "type": "training_file.billing_changed" if invoice else "training_file.state_changed",
         "file": {
             "id": str(file.public_id),
             "reference": file.reference,
@@ -39,17 +52,23 @@ def payload(file, from_state: str) -> dict:
             "state_label": file.get_state_display(),
             "reason": file.reason_code,
             "act_before": file.act_before.isoformat() if file.act_before else None,
+            "billing": file.billing,
         },
         "from_state": from_state,
         "at": timezone.now().isoformat(),
     }
+    if invoice is not None:
+        body["invoice"] = _invoice(invoice)
+    return body
 
 
-def announce(file, from_state: str) -> None:
+def announce(file, from_state: str, *, invoice=None) -> None:
     webhook = Webhook.objects.filter(organisation_id=file.provider_id).first()
     if webhook is None:
         return
-    delivery = WebhookDelivery.objects.create(webhook=webhook, payload=payload(file, from_state))
+    delivery = WebhookDelivery.objects.create(
+        webhook=webhook, payload=payload(file, from_state, invoice)
+    )
     from .tasks import deliver_webhook
 
     transaction.on_commit(lambda: deliver_webhook(delivery.pk), robust=True)

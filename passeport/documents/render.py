@@ -74,9 +74,11 @@ def render_pdf(
     verification_url: str,
     attachments: list[Attachment] | tuple[Attachment, ...] = (),
     issued_at: datetime.datetime | None = None,
+    template: Path = TEMPLATE,
 ) -> bytes:
     """A PDF/A-3a, PDF/UA-1 document from `data` (see typst/document.typ for its keys),
-    with a QR code to `verification_url` and `attachments` embedded."""
+    with a QR code to `verification_url` and `attachments` embedded. `template`: another
+    layout reading the same `data.json` (the catalogue's invoice)."""
     with tempfile.TemporaryDirectory(prefix="passeport-doc-") as work:
         root = Path(work)
         (root / "files").mkdir()
@@ -99,7 +101,7 @@ def render_pdf(
         payload = {**data, "verification_url": verification_url, "attachments": listed}
         (root / "data.json").write_text(json.dumps(payload, ensure_ascii=False))
         (root / "qr.svg").write_text(qr_svg(verification_url))
-        (root / "document.typ").write_bytes(TEMPLATE.read_bytes())
+        (root / "document.typ").write_bytes(template.read_bytes())
         with _lock:  # one compilation at a time per process (the compiler is shared)
             try:
                 return _get_compiler().compile(

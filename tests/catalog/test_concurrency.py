@@ -80,3 +80,39 @@ def test_two_acceptances_overdrawing_one_is_refused():
     balances = ledger.balances(account)
     assert balances.reserved == 89_680 and balances.available == 10_320
     assert ledger.verify_account(account) == []
+
+
+def test_two_concurrent_invoices_of_one_provider_never_share_a_number():
+    from passeport.catalog import billing
+
+    from .helpers import PROVIDER_ACTOR, billable_file
+
+    org = provider()
+    made = []
+    for ref in ("A", "B"):
+        person = PersonFactory()
+        account_with(person, 300_000)
+        made.append(billable_file(person, offer(org, ref=ref)[2]))
+    holding, go_on = threading.Event(), threading.Event()
+
+    def invoice_first():
+        with transaction.atomic():
+            invoice = billing.invoice(made[0], actor=PROVIDER_ACTOR)
+            holding.set()
+            go_on.wait(10)
+        return invoice.number
+
+    thread_a, outcome_a = _in_thread(invoice_first)
+    assert holding.wait(10)
+    thread_b, outcome_b = _in_thread(
+        lambda: billing.invoice(TrainingFile.objects.get(pk=made[1].pk), actor=PROVIDER_ACTOR)
+    )
+    thread_b.join(0.5)
+    assert thread_b.is_alive(), "the second invoice waits for the provider's lock"
+    go_on.set()
+    thread_a.join(10)
+    thread_b.join(10)
+    assert "error" not in outcome_a and "error" not in outcome_b, (outcome_a, outcome_b)
+    year = timezone.localdate().year
+    assert outcome_a["result"] == f"F-{year}-000001"
+    assert outcome_b["result"].number == f"F-{year}-000002"

@@ -1,4 +1,5 @@
 from .api import IdempotencyKey, Webhook, WebhookDelivery
+from .billing import Invoice
 from .files import FileNotice, FileTransition, TrainingFile
 from .offers import Action, CertifierAuthorisation, Session, Training, TrainingCode
 from .payments import Payment
@@ -9,6 +10,7 @@ __all__ = [
     "FileNotice",
     "FileTransition",
     "IdempotencyKey",
+    "Invoice",
     "Payment",
     "Session",
     "Training",

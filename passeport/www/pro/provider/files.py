@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from passeport.catalog import files
-from passeport.catalog.enums import FileState
+from passeport.catalog.enums import BillingState, FileState
 from passeport.catalog.forms import (
     EntryForm,
     ExitForm,
@@ -18,7 +18,7 @@ from passeport.catalog.forms import (
     ReasonForm,
     ServiceDoneForm,
 )
-from passeport.catalog.models import TrainingFile
+from passeport.catalog.models import Invoice, TrainingFile
 from passeport.www.holder.access import record_read
 
 from .common import actor_of, provider_of
@@ -69,6 +69,7 @@ def file_list(request, public_id):
                 "file": file,
                 "holder": holder_label(file.person),
                 "late": bool(file.act_before and file.act_before < today),
+                "to_bill": file.billing == BillingState.TO_BILL,
             }
         )
     return render(
@@ -81,6 +82,8 @@ def file_list(request, public_id):
             "state_label": FileState(state).label,
             "page": page,
             "rows": rows,
+            "billing_tab": state == FileState.SERVICE_DONE_VALIDATED,
+            "any_to_bill": any(row["to_bill"] for row in rows),
         },
     )
 
@@ -127,6 +130,8 @@ def _render_detail(request, provider, file, forms=None, status=200):
         "file": file,
         "holder": holder_label(file.person),
         "transitions": file.transitions.order_by("at", "pk"),
+        "to_bill": file.billing == BillingState.TO_BILL,
+        "invoice": Invoice.objects.filter(file=file).first(),
         "late": bool(file.act_before and file.act_before < timezone.localdate()),
         **_forms(file),
         **(forms or {}),
