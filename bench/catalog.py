@@ -7,10 +7,10 @@ bare SQL of the same searches: the very statements the search sent, replayed wit
 parameters through a raw cursor, rows fetched, no Python around them.
 
 Then the deadline job over `BENCH_CATALOG_FILES` unanswered requests past their deadline
-(default 20,000: at one transaction per file, a million takes hours on two cores): files cancelled per second by `enforce_training_file_deadlines`'s
-work (`deadlines.enforce`, batches of 500, one transaction per file: transition, journal,
-notice), and the process's peak memory before and after (constant memory: batches by
-primary key)."""
+(default 20,000: at one transaction per file, a million takes hours on two cores): files
+cancelled per second by `enforce_training_file_deadlines`'s work (`deadlines.enforce`,
+batches of 500, one transaction per file: transition, journal, notice), and the process's
+peak memory before and after (constant memory: batches by primary key)."""
 
 import json
 import os
