@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench._env import django_env
+from bench._env import django_env, own_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = 5
@@ -30,7 +30,7 @@ def run(url, manage, options):
     workers = int(os.environ.get("BENCH_PURCHASE_WORKERS", 8))
     results = {}
     for label, processes in (("alone", 1), ("concurrent", workers)):
-        own = _fresh_database(url, label)
+        own = own_database(url, f"purchase_{label}")
         manage(own, "migrate", "--noinput")
         env = django_env(own)
         _child(env, "setup", str(holders))
@@ -70,23 +70,6 @@ def run(url, manage, options):
             f"{'égaux' if figures['reserved_matches'] else 'DIFFÉRENTS'} aux plans acceptés"
         )
     return results
-
-
-def _fresh_database(url: str, label: str) -> str:
-    """An empty database of its own for each run (the other benchmarks' data untouched)."""
-    if url.startswith("sqlite:///"):
-        path = Path(f"{url.removeprefix('sqlite:///')}-purchase-{label}")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    name = f"{name}_purchase"
-    with psycopg.connect(f"{base}/postgres", autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"{base}/{name}"
 
 
 def _child(env, *args) -> dict:

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Exists, F, FloatField, OuterRef, Value
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Value, Window
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
@@ -168,9 +168,32 @@ class Result:
     min_price_cents: int
 
 
+class CountingPaginator(Paginator):
+    """Django's paginator counts in a query of its own, which repeats the whole search
+    (text, open sessions, filters) before the page's query repeats it again. Here the page
+    carries the total (`COUNT(*) OVER ()`, computed before the LIMIT): one query. A page
+    past the end falls back to counting, then shows the last page."""
+
+    def get_page(self, number):
+        try:
+            number = max(1, int(number))
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(
+            self.object_list.annotate(found=Window(Count("pk")))[bottom : bottom + self.per_page]
+        )
+        if rows or number == 1:
+            self.__dict__["count"] = rows[0].found if rows else 0  # Paginator.count is cached
+            return self._get_page(rows, number, self)
+        return super().get_page(number)
+
+
 def search(filters: Filters, today: datetime.date, page_number=1, per_page: int = PAGE_SIZE):
     """A page of results (Django `Page` whose `object_list` is a list of `Result`)."""
-    paginator = Paginator(queryset(filters, today).select_related("provider", "fiche"), per_page)
+    paginator = CountingPaginator(
+        queryset(filters, today).select_related("provider", "fiche"), per_page
+    )
     page = paginator.get_page(page_number)
     trainings = list(page.object_list)
     upcoming: dict[int, list] = {training.pk: [] for training in trainings}

@@ -103,6 +103,24 @@ def test_pagination(catalogue):
     assert page.paginator.count == 3 and len(page.object_list) == 1
 
 
+def test_the_page_carries_its_total_in_one_query(catalogue, django_assert_num_queries):
+    # The page with its total (COUNT(*) OVER ()), then the next sessions: no count of its
+    # own repeating the search.
+    with django_assert_num_queries(2):
+        page = search.search(search.Filters(text="web"), timezone.localdate(), per_page=2)
+    assert page.paginator.count == 1 and page.paginator.num_pages == 1
+    empty = search.search(search.Filters(text="introuvable"), timezone.localdate())
+    assert empty.paginator.count == 0 and list(empty.object_list) == []
+
+
+def test_a_page_past_the_end_shows_the_last_one(catalogue):
+    page = search.search(search.Filters(), timezone.localdate(), page_number=99, per_page=2)
+    assert (page.number, page.paginator.count, len(page.object_list)) == (2, 3, 1)
+    for bad in ("abc", None, "-3", "0"):
+        first = search.search(search.Filters(), timezone.localdate(), page_number=bad, per_page=2)
+        assert first.number == 1 and len(first.object_list) == 2
+
+
 def test_hostile_text_is_harmless(catalogue):
     assert _titles(search.Filters(text='" OR * NEAR( -- \\ ')) == []
     assert _titles(search.Filters(text="a" * 5000)) == []
