@@ -143,7 +143,7 @@ class _Batch:
         if not persons:
             return
         ids = [accounts[pid][0] for pid in persons if pid in accounts]
-        latest = self._latest(ids, lock=not dry_run)
+        latest = latest_balances(ids, lock=not dry_run)
         certified = self._certified(persons)
         decided = []
         for pid in persons:
@@ -246,9 +246,6 @@ class _Batch:
             pid: (pk, public_id, False, False)
             for pid, pk, public_id in created.values_list("person_id", "pk", "public_id")
         }
-
-    def _latest(self, ids: list[int], *, lock: bool) -> dict[int, Balances]:
-        return latest_balances(ids, lock=lock)
 
     def _certified(self, person_ids: list[int]) -> set[int]:
         """Persons with a certification of level 3 or more known to the passport by the

@@ -114,19 +114,18 @@ def validated_file(person, session, *, today=None, price_cents=None):
     )
 
 
-def billable_file(person, session, *, completion=100, today=None):
+def billable_file(person, session, *, completion=100, today=None, exit_reason=None):
     """A file through the whole lifecycle to « service fait validé » (billing « à
     facturer »); `person` has rights covering the price (see tests.cpf.helpers)."""
     from passeport.catalog.enums import ReasonCode
 
+    exit_reason = exit_reason or ReasonCode.EXIT_COMPLETED
     today = today or timezone.localdate()
     file = validated_file(person, session, today=today)
     file = files.accept(file, actor=holder_actor(person), today=today, paid_cents=10_320)
     start = file.start_date
     files.declare_entry(file, actor=PROVIDER_ACTOR, entered_on=start, today=start)
-    files.declare_exit(
-        file, actor=PROVIDER_ACTOR, exited_on=start, reason=ReasonCode.EXIT_COMPLETED, today=start
-    )
+    files.declare_exit(file, actor=PROVIDER_ACTOR, exited_on=start, reason=exit_reason, today=start)
     files.declare_service_done(
         file,
         actor=PROVIDER_ACTOR,

@@ -19,7 +19,15 @@ from passeport.records.models import Training as TrainingRecord
 from tests.cpf.helpers import account_with
 from tests.factories import PersonFactory
 
-from .helpers import PROVIDER_ACTOR, SYSTEM, holder_actor, offer, provider, validated_file
+from .helpers import (
+    PROVIDER_ACTOR,
+    SYSTEM,
+    billable_file,
+    holder_actor,
+    offer,
+    provider,
+    validated_file,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -247,17 +255,7 @@ def test_partial_completion_without_certification_adds_no_passport_entry():
 
 def _done_in_part(person, exit_reason, percent):
     _, _, session = offer(provider(), price_cents=100_000)
-    today = timezone.localdate()
-    file = validated_file(person, session)
-    file = files.accept(file, actor=holder_actor(person), today=today, paid_cents=10_320)
-    start = file.start_date
-    files.declare_entry(file, actor=PROVIDER_ACTOR, entered_on=start, today=start)
-    files.declare_exit(file, actor=PROVIDER_ACTOR, exited_on=start, reason=exit_reason, today=start)
-    files.declare_service_done(
-        file, actor=PROVIDER_ACTOR, completion_percent=percent, absence_hours=0,
-        certification_obtained=None, today=start,
-    )  # fmt: skip
-    return files.validate_service_done(file, actor=SYSTEM)
+    return billable_file(person, session, completion=percent, exit_reason=exit_reason)
 
 
 @pytest.mark.parametrize(
